@@ -1,0 +1,12 @@
+import type { Command } from './command-line.js';
+
+/**
+ * Every subcommand of `imply-operator`, loaded lazily so that `emulator` does not pay for the
+ * Kubernetes client and `controller` does not load the emulator.
+ */
+export const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  emulator: {
+    summary: 'Run the Imply Cloud Manager API emulator (local development, CI, demos)',
+    load: async () => (await import('../emulator/emulator-command.js')).emulatorCommand,
+  },
+};
