@@ -121,7 +121,7 @@ export async function buildKubeRelease(options: BuildKubeReleaseOptions): Promis
     const ldflags = versionLdflags(version);
     for (const name of commands) {
       onProgress(`compiling ${name} ${version}`);
-      const args = ['build', '-p', '2', '-trimpath', '-ldflags', ldflags, '-o', join(partial, name)];
+      const args = ['build', '-v', '-p', '2', '-trimpath', '-ldflags', ldflags, '-o', join(partial, name)];
       await run([...args, `k8s.io/kubernetes/cmd/${name}`], kubeSrc, `compile ${name}`);
     }
     await writeIfChanged(
@@ -130,7 +130,7 @@ export async function buildKubeRelease(options: BuildKubeReleaseOptions): Promis
     );
     onProgress(`compiling etcd ${etcdVersion}`);
     await run(['get', `go.etcd.io/etcd/server/v3@${etcdVersion}`], etcdSrc, 'resolve etcd');
-    const etcdArgs = ['build', '-p', '2', '-trimpath', '-ldflags', '-s -w', '-o', join(partial, 'etcd')];
+    const etcdArgs = ['build', '-v', '-p', '2', '-trimpath', '-ldflags', '-s -w', '-o', join(partial, 'etcd')];
     await run([...etcdArgs, 'go.etcd.io/etcd/server/v3'], etcdSrc, 'compile etcd');
     const manifest: KubeBuildManifest = {
       kubernetes: version,

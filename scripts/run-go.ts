@@ -43,7 +43,7 @@ export function runGo(args: readonly string[], options: RunGoOptions): Promise<s
     });
     const timer = setInterval(() => {
       const seconds = Math.round((Date.now() - started) / 1000);
-      options.onProgress(`${options.label}: ${seconds}s elapsed, ${lines} lines of go output so far`);
+      options.onProgress(`${options.label}: ${seconds}s elapsed, ${lines} lines from go so far (one per package with -v)`);
     }, heartbeatMs);
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearInterval(timer);
