@@ -5,6 +5,7 @@ import type { V1ObjectMeta } from '@kubernetes/client-node';
 import { ClusterSpec, LoadBalancer, MetadataStore, clusterStates, serverTypes } from '../schema/index.js';
 import { StringEnum } from '../schema/schema-kit.js';
 import { Conditions } from '../kube/condition.js';
+import type { CelRule } from '../kube/crd-from-schema.js';
 import { defaultAccountName } from './names.js';
 
 export * from './names.js';
@@ -154,6 +155,35 @@ export const ImplyClusterStatus = Type.Object(
 );
 /** Observed state of an ImplyCluster. */
 export type ImplyClusterStatus = Static<typeof ImplyClusterStatus>;
+
+/**
+ * CEL rules of the ImplyCluster CRD, by path from the object root: what JSON Schema cannot say.
+ * The name and the account identify the Imply cluster, so changing either would orphan it.
+ */
+export const implyClusterValidations: Record<string, readonly CelRule[]> = {
+  spec: [
+    {
+      rule: '!has(oldSelf.clusterName) || (has(self.clusterName) && self.clusterName == oldSelf.clusterName)',
+      message: 'clusterName is immutable once set',
+      fieldPath: '.clusterName',
+      reason: 'FieldValueForbidden',
+    },
+    {
+      // accountRef is defaulted, but objects stored before the default existed may lack it.
+      rule: `(has(self.accountRef) ? self.accountRef.name : '${defaultAccountName}') == (has(oldSelf.accountRef) ? oldSelf.accountRef.name : '${defaultAccountName}')`,
+      message: 'accountRef is immutable',
+      fieldPath: '.accountRef',
+      reason: 'FieldValueForbidden',
+    },
+  ],
+  'spec.cluster.metadataStore': [
+    {
+      rule: "self.type == 'managed' || (has(self.host) && has(self.port) && has(self.database) && has(self.user))",
+      message: 'host, port, database and user are required for external metadata stores (mysql, postgresql)',
+      reason: 'FieldValueRequired',
+    },
+  ],
+};
 
 /** An ImplyCluster object as read from the Kubernetes API. */
 export interface ImplyCluster {
