@@ -21,8 +21,10 @@ export interface ClusterPatch {
   spec?: MergePatch<ClusterSpec>;
 }
 
-/** A merge patch of T: every field optional, nullable to remove it. */
-export type MergePatch<T> = { [K in keyof T]?: (T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? MergePatch<T[K]> : T[K]) | null };
+/** A merge patch of T: every field optional, nullable to remove it; nested objects (optional ones too) patch partially. */
+export type MergePatch<T> = {
+  [K in keyof T]?: (NonNullable<T[K]> extends readonly unknown[] ? T[K] : NonNullable<T[K]> extends object ? MergePatch<NonNullable<T[K]>> : T[K]) | null;
+};
 
 /** Every operation of the Imply Cloud Manager API (contract: shared/docs/manager-api.md). */
 export interface ManagerApi {
