@@ -21,7 +21,7 @@ import { WorkQueue, type WorkQueueMetrics } from './work-queue.js';
 export interface ControllerMetrics {
   /** One reconcile finished (controller_runtime_reconcile_total{result}). */
   reconcileTotal?(result: ReconcileResultLabel): void;
-  /** A reconcile failed with a retryable error (controller_runtime_reconcile_errors_total). */
+  /** A reconcile failed, terminally or not; busy errors excluded (controller_runtime_reconcile_errors_total). */
   reconcileError?(): void;
   /** A reconcile failed with a TerminalError (controller_runtime_terminal_reconcile_errors_total). */
   terminalReconcileError?(): void;
@@ -41,7 +41,10 @@ export interface ControllerOptions {
   logger: Logger;
   /** Number of workers, i.e. keys reconciled at once. Default 4. */
   concurrency?: number;
-  /** Aborts a reconcile's signal after this many ms; 0 disables. Default 300_000 (5 min). */
+  /**
+   * Aborts a reconcile's signal after this many ms; 0 disables. Default 300_000 (5 min). The worker
+   * still waits for the reconcile to settle, so one key never runs twice at once: honour the signal.
+   */
   reconcileTimeoutMs?: number;
   /** Clock for timeouts, durations and the queue. Default SystemClock. */
   clock?: Clock;
@@ -190,6 +193,7 @@ export class Controller {
     }
     const terminal = terminalErrorIn(outcome.error);
     if (terminal !== undefined) {
+      this.#metrics.reconcileError?.();
       this.#metrics.terminalReconcileError?.();
       log.error({ err: outcome.error, code: terminal.code, durationMs }, 'reconcile failed terminally');
     } else if (isBusyError(outcome.error)) {

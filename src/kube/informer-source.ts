@@ -158,9 +158,11 @@ export class InformerSource<T extends KubernetesObject> {
     if (!this.#isRunning || isAbortError(error)) return;
     this.#failedAttempt = this.#attempt;
     if (this.#cancelRestart !== undefined) return;
-    const delayMs = Math.min(this.#restartMaxDelayMs, this.#restartBaseDelayMs * 2 ** Math.min(this.#consecutiveFailures, 30));
+    const backoffMs = this.#restartBaseDelayMs * 2 ** Math.min(this.#consecutiveFailures, 30);
+    const delayMs = Math.min(this.#restartMaxDelayMs, backoffMs);
     this.#consecutiveFailures++;
-    this.#log.warn({ err: error, delayMs, consecutiveFailures: this.#consecutiveFailures }, 'informer failed; restarting');
+    const consecutiveFailures = this.#consecutiveFailures;
+    this.#log.warn({ err: error, delayMs, consecutiveFailures }, 'informer failed; restarting');
     this.#cancelRestart = this.#clock.schedule(delayMs, () => void this.#startInformer());
   }
 

@@ -97,17 +97,19 @@ describe('Controller', () => {
 
   it('does not retry a TerminalError', async () => {
     const terminalErrors: number[] = [];
+    const errors: number[] = [];
     const h = harness(
       async () => {
         throw new TerminalError('InvalidSpec', 'bad spec');
       },
-      { metrics: { terminalReconcileError: () => terminalErrors.push(1) } },
+      { metrics: { terminalReconcileError: () => terminalErrors.push(1), reconcileError: () => errors.push(1) } },
     );
     h.controller.start();
     h.controller.enqueue('ns/a');
     await h.clock.advance(600_000);
     expect(h.calls).toHaveLength(1);
     expect(terminalErrors).toHaveLength(1);
+    expect(errors).toHaveLength(1);
     expect(h.logs.find((l) => l['msg'] === 'reconcile failed terminally')).toMatchObject({ code: 'InvalidSpec' });
   });
 
@@ -236,6 +238,15 @@ describe('Controller', () => {
     await h.clock.advance(10_000);
     expect(await stopped).toEqual({ isDrained: false, abortedKeys: ['ns/a'] });
     expect((reasons[0] as ReconcileAbortedError).code).toBe('ControllerStopped');
+  });
+
+  it('passes queue metrics to its work queue', async () => {
+    const adds: number[] = [];
+    const h = harness(async () => ({}), { queueMetrics: { add: () => adds.push(1) } });
+    h.controller.enqueue('ns/a');
+    h.controller.enqueue('ns/a');
+    expect(adds).toHaveLength(2);
+    expect(h.controller.queue.len()).toBe(1);
   });
 
   it('reports active workers', async () => {
