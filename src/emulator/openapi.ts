@@ -139,3 +139,8 @@ function tokenOperation(): Record<string, unknown> {
     },
   };
 }
+
+/** The checked-in text of docs/openapi.json: the document with the default server URL, two-space indent. */
+export function openApiText(): string {
+  return `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+}
