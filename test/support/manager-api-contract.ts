@@ -11,6 +11,8 @@ export interface ManagerApiHarness {
   api: ManagerApi;
   /** Waits a little between polls (real time for HTTP; nothing for the fake, which settles as it is read). */
   pause(): Promise<void>;
+  /** Makes transitions that begin from now on outlast the test (unless it polls them to the end on the fake). */
+  holdTransitions(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,6 +92,7 @@ export function describeManagerApiContract(name: string, factory: () => Promise<
     });
 
     it('refuses writes while transitional with StateConflict naming both states', async () => {
+      await harness.holdTransitions();
       const { metadata } = await api.createCluster({ metadata: { name: 'clicks' }, spec: aSpec() });
       await expect(api.updateCluster(metadata.uid, { spec: { version: '2022.01' } })).rejects.toMatchObject({
         code: 'StateConflict',
@@ -163,6 +166,7 @@ export function describeManagerApiContract(name: string, factory: () => Promise<
       if (first === undefined) throw new Error('no server');
       expect(await api.getServer(metadata.uid, first.id)).toMatchObject({ id: first.id, type: first.type });
       expect((await api.restartServer(metadata.uid, first.id)).id).toBe(first.id);
+      await harness.holdTransitions();
       await api.updateCluster(metadata.uid, { spec: { desiredState: 'STOPPED' } });
       await expect(api.restartServer(metadata.uid, first.id)).rejects.toMatchObject({ code: 'StateConflict', currentState: 'STOPPING' });
     });

@@ -5,5 +5,7 @@ import { FakeManagerApi } from '../../support/fake-manager-api.js';
 describeManagerApiContract('FakeManagerApi', async () => ({
   api: new FakeManagerApi({ settleAfterReads: 2 }),
   pause: async () => {},
+  // Writes never settle the fake; only reads do.
+  holdTransitions: async () => {},
   close: async () => {},
 }));
