@@ -9,4 +9,8 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Run the Imply Cloud Manager API emulator (local development, CI, demos)',
     load: async () => (await import('../emulator/emulator-command.js')).emulatorCommand,
   },
+  controller: {
+    summary: 'Run the controller: reconcile ImplyCluster and ImplyAccount resources with the Imply Manager API',
+    load: async () => (await import('./controller-command.js')).controllerCommand,
+  },
 };
