@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from '../controller/clock.js';
 import type { ReconcileRequest, ReconcileResult, Reconciler } from '../controller/reconciler.js';
 import { mergeConditions, type ConditionUpdate } from '../kube/conditions.js';
-import type { CustomResourceClient } from '../kube/custom-resource-client.js';
+import type { ResourceWriter } from '../kube/custom-resource-client.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
 import { findCondition } from '../kube/conditions.js';
 import { writeStatus } from '../kube/status-writer.js';
@@ -20,7 +20,7 @@ const probeClusterId = '00000000-0000-0000-0000-000000000000';
 export interface ImplyAccountReconcilerOptions {
   accounts: Lister<ImplyAccount>;
   clients: AccountClients;
-  client: CustomResourceClient<ImplyAccount>;
+  client: ResourceWriter<ImplyAccount>;
   events: EventRecorder;
   clock: Clock;
   /** How often to re-check valid credentials, in ms; default 300000. */

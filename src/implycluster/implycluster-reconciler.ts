@@ -6,7 +6,7 @@ import type { V1Secret } from '@kubernetes/client-node';
 import type { Clock } from '../controller/clock.js';
 import type { ReconcileRequest, ReconcileResult, Reconciler } from '../controller/reconciler.js';
 import { mergeConditions, rfc3339 } from '../kube/conditions.js';
-import type { CustomResourceClient } from '../kube/custom-resource-client.js';
+import type { ResourceWriter } from '../kube/custom-resource-client.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
 import { writeStatus } from '../kube/status-writer.js';
 import type { AccountClients, Lister } from '../implyaccount/account-clients.js';
@@ -25,7 +25,7 @@ export interface ImplyClusterReconcilerOptions {
   clusters: Lister<ImplyCluster>;
   secrets: Lister<V1Secret>;
   accounts: AccountClients;
-  client: CustomResourceClient<ImplyCluster>;
+  client: ResourceWriter<ImplyCluster>;
   events: EventRecorder;
   clock: Clock;
   polls: PollIntervals;

@@ -18,8 +18,18 @@ export interface ResourceKind {
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
+/** The reads and writes a reconciler makes of its own kind (CustomResourceClient; fakes in unit tests). */
+export interface ResourceWriter<T extends CustomObject> {
+  /** The object, or undefined when it does not exist. */
+  get(namespace: string, name: string): Promise<T | undefined>;
+  /** Merge-patches the status subresource, guarded by `resourceVersion` when given. */
+  patchStatus(namespace: string, name: string, status: object, resourceVersion?: string): Promise<T>;
+  /** Merge-patches metadata, guarded by `resourceVersion` when given. */
+  patchMetadata(namespace: string, name: string, metadata: object, resourceVersion: string | undefined): Promise<T>;
+}
+
 /** Typed access to one kind of custom object. */
-export class CustomResourceClient<T extends CustomObject> {
+export class CustomResourceClient<T extends CustomObject> implements ResourceWriter<T> {
   readonly #api: CustomObjectsApi;
   readonly #kind: ResourceKind;
 

@@ -1,12 +1,12 @@
 // Status writes through the status subresource: a merge patch of what changed, guarded by the
 // resourceVersion the reconcile read. A 409 means the object moved on: re-read and retry silently.
 import { mergePatchBetween } from './merge-patch-between.js';
-import { statusCodeOf, type CustomObject, type CustomResourceClient } from './custom-resource-client.js';
+import { statusCodeOf, type CustomObject, type ResourceWriter } from './custom-resource-client.js';
 
 const maxAttempts = 3;
 
 /** Writes `next` as the status of `resource`, whose status was `previous` when read. */
-export async function writeStatus<T extends CustomObject>(client: CustomResourceClient<T>, resource: T, previous: object, next: object): Promise<void> {
+export async function writeStatus<T extends CustomObject>(client: ResourceWriter<T>, resource: T, previous: object, next: object): Promise<void> {
   const { namespace = '', name = '' } = resource.metadata ?? {};
   let base = previous;
   let resourceVersion = resource.metadata?.resourceVersion;
