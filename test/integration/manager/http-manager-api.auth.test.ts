@@ -6,9 +6,9 @@ import { OAuthClientCredentialsAuth } from '../../../src/manager/auth/oauth-clie
 import { StaticTokenAuth } from '../../../src/manager/auth/static-token-auth.js';
 import { HttpManagerApi } from '../../../src/manager/http-manager-api.js';
 import { RequestBudget } from '../../../src/manager/request-budget.js';
-import { pollUntil } from '../../../src/kube/poll-until.js';
 import { aSpec } from '../../support/cluster-builders.js';
 import { EmulatorAdmin } from './emulator-admin.js';
+import { eventually } from './eventually.js';
 
 const adminToken = 'auth-admin-token';
 const client = { id: 'operator', secret: 'oauth-client-s3cret-value' };
@@ -37,10 +37,10 @@ describe('OAuth client credentials against the emulator', () => {
     const api = new HttpManagerApi({ baseUrl: emulator.url, auth });
     expect(await api.listClusters()).toEqual([]);
     const header = await auth.authorization();
-    const expired = await pollUntil(
-      async () => ((await fetch(`${emulator.url}/clusters`, { headers: { authorization: header } })).status === 401 ? true : undefined),
-      { timeoutMs: 30_000, intervalMs: 50 },
-    );
+    const expired = await eventually(async () => (await fetch(`${emulator.url}/clusters`, { headers: { authorization: header } })).status === 401, {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    });
     expect(expired).toBe(true);
     await admin.resetRequests();
 
@@ -117,10 +117,7 @@ describe('RequestBudget against the emulator', () => {
     const [first, second] = [new HttpManagerApi(options), new HttpManagerApi(options)];
     const stop = new AbortController();
     const calls = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? first : second).listClusters({ signal: stop.signal }));
-    const reached = await pollUntil(async () => (blocked.length === 5 && (await admin.countsOf('listClusters'))['200'] === 3 ? true : undefined), {
-      timeoutMs: 30_000,
-      intervalMs: 20,
-    });
+    const reached = await eventually(async () => blocked.length === 5 && (await admin.countsOf('listClusters'))['200'] === 3, { timeoutMs: 30_000 });
     expect(reached).toBe(true);
     stop.abort(new Error('test over'));
     const outcomes = await Promise.allSettled(calls);
