@@ -1,5 +1,5 @@
 // `imply-operator emulator`: runs the Manager API emulator until SIGTERM or SIGINT.
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import { intFlag, listFlag, stringFlag, UsageError, type Command, type FlagValues } from '../cli/command-line.js';
 import { startEmulator, type EmulatorOptions } from './start-emulator.js';
@@ -28,7 +28,11 @@ export const emulatorCommand: Command = {
     const options = optionsFrom(values);
     const emulator = await startEmulator(options);
     const urlFile = stringFlag(values, 'url-file');
-    if (urlFile !== undefined) await writeFile(urlFile, `${emulator.url}\n`);
+    if (urlFile !== undefined) {
+      // Written whole, then renamed: a reader polling for the file never sees it half-written.
+      await writeFile(`${urlFile}.tmp`, `${emulator.url}\n`);
+      await rename(`${urlFile}.tmp`, urlFile);
+    }
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGTERM', stop);
