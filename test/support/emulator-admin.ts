@@ -1,5 +1,5 @@
 // A tiny client of the emulator's admin API (/_emulator/), for counting requests and injecting faults.
-import type { FaultSpec, RequestCounts } from '../../../src/emulator/index.js';
+import type { FaultSpec, RequestCounts } from '../../src/emulator/index.js';
 
 /** Talks to `/_emulator/` with a static token that has the manage-clusters role. */
 export class EmulatorAdmin {

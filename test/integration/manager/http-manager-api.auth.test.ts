@@ -7,7 +7,7 @@ import { StaticTokenAuth } from '../../../src/manager/auth/static-token-auth.js'
 import { HttpManagerApi } from '../../../src/manager/http-manager-api.js';
 import { RequestBudget } from '../../../src/manager/request-budget.js';
 import { aSpec } from '../../support/cluster-builders.js';
-import { EmulatorAdmin } from './emulator-admin.js';
+import { EmulatorAdmin } from '../../support/emulator-admin.js';
 import { eventually } from './eventually.js';
 
 const adminToken = 'auth-admin-token';

@@ -4,7 +4,7 @@ import { startEmulator } from '../../../src/emulator/index.js';
 import { StaticTokenAuth } from '../../../src/manager/auth/static-token-auth.js';
 import { HttpManagerApi } from '../../../src/manager/http-manager-api.js';
 import { describeManagerApiContract } from '../../support/manager-api-contract.js';
-import { EmulatorAdmin } from './emulator-admin.js';
+import { EmulatorAdmin } from '../../support/emulator-admin.js';
 
 describeManagerApiContract('HttpManagerApi + emulator', async () => {
   const token = 'contract-token';

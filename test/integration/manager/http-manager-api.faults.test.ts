@@ -6,7 +6,7 @@ import { StaticTokenAuth } from '../../../src/manager/auth/static-token-auth.js'
 import { HttpManagerApi, type HttpManagerApiOptions } from '../../../src/manager/http-manager-api.js';
 import type { RequestObservation } from '../../../src/manager/request-observation.js';
 import { aSpec } from '../../support/cluster-builders.js';
-import { EmulatorAdmin } from './emulator-admin.js';
+import { EmulatorAdmin } from '../../support/emulator-admin.js';
 
 const token = 'faults-static-token';
 let emulator: EmulatorHandle;
