@@ -16,8 +16,8 @@ import type { Failure, Outcome } from './status-for.js';
 export interface PassResult {
   outcome: Outcome;
   servers?: Server[];
-  /** Set when this pass sent the spec (create or patch). */
-  sent?: Plan['kind'];
+  /** The write this pass sent, if any. */
+  sent?: Plan['kind'] | 'delete';
   drift?: Difference[];
   /** The error to hand to the work queue's backoff, if the failure is worth retrying. */
   retryableError?: unknown;
@@ -33,6 +33,8 @@ export interface PassInput {
   /** False for ObserveOnly, paused, or a generation the API already rejected. */
   canWrite: boolean;
   signal: AbortSignal;
+  /** Fencing, asked right before each write: false when this replica lost leadership. */
+  mayWrite?: (() => boolean) | undefined;
   /** Records the id right after create, before anything else can fail. */
   recordClusterId(clusterId: string): Promise<void>;
 }
@@ -53,7 +55,7 @@ export async function runClusterPass(input: PassInput): Promise<PassResult> {
     let cluster = observation.kind === 'found' ? observation.cluster : undefined;
     if (cluster !== undefined && recordedId === undefined) await input.recordClusterId(cluster.metadata.uid);
     let plan = planChanges({ name: desired.name, desired: desired.spec, observed: cluster });
-    if (input.canWrite && plan.kind !== 'none' && plan.kind !== 'wait') {
+    if (input.canWrite && plan.kind !== 'none' && plan.kind !== 'wait' && (input.mayWrite?.() ?? true)) {
       if (plan.kind !== 'create' && resource.status?.appliedGeneration === generation) result.drift = driftFrom(plan.differences);
       cluster = await act(api, plan, cluster, signal);
       if (plan.kind === 'create') await input.recordClusterId(cluster.metadata.uid);

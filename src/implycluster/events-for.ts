@@ -16,6 +16,7 @@ const sentEvents: Record<string, [string, string]> = {
   update: ['UpdateSent', 'Sent the configuration change to Imply'],
   start: ['StartSent', 'Asked Imply to start the cluster'],
   stop: ['StopSent', 'Asked Imply to stop the cluster'],
+  delete: ['DeleteSent', 'Asked Imply to delete the cluster'],
 };
 
 /** Events for the change from `previous` status to this pass's result. */
