@@ -49,7 +49,7 @@ export function apiHandlers(deps: ApiDependencies): Record<string, Handler> {
       const uid = uidOf(ctx);
       const body = await ctx.json();
       return mutex.run(uid, async () => {
-        store.get(uid);
+        store.get(uid); // an unknown cluster is a 404 before the body is validated
         const { cluster, changed } = store.configure(uid, configurationInputFrom(body, uid), writeOptions(ctx, uid));
         if (changed) await durable(ctx);
         return { status: changed && !isDryRun(ctx) ? 202 : 200, body: cluster };

@@ -2,7 +2,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import { intFlag, listFlag, stringFlag, UsageError, type Command, type FlagValues } from '../cli/command-line.js';
-import { startEmulator, type EmulatorOptions } from './start-emulator.js';
+import { emulatorLogger, startEmulator, type EmulatorOptions } from './start-emulator.js';
 import type { OAuthClient } from './token-authority.js';
 
 const env = (name: string) => `IMPLY_EMULATOR_${name}`;
@@ -49,7 +49,7 @@ export const emulatorCommand: Command = {
 function optionsFrom(values: FlagValues): EmulatorOptions {
   const level = stringFlag(values, 'log-level') ?? 'info';
   if (level !== 'silent' && !(level in pino.levels.values)) throw new UsageError(`--log-level must be one of trace, debug, info, warn, error, fatal, silent; got ${JSON.stringify(level)}`);
-  const logger = pino({ level, redact: ['req.headers.authorization', '*.password', '*.client_secret'] });
+  const logger = emulatorLogger(level);
   const options: EmulatorOptions = {
     host: stringFlag(values, 'host') ?? '127.0.0.1',
     port: portFrom(values),

@@ -56,9 +56,14 @@ export interface EmulatorHandle {
   close(): Promise<void>;
 }
 
+/** The emulator's default logger: pino JSON on stdout; no code path logs headers or bodies, redaction is a second line of defence. */
+export function emulatorLogger(level: string): Logger {
+  return pino({ level, redact: ['req.headers.authorization', '*.password', '*.client_secret'] });
+}
+
 /** Starts the emulator and resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
-  const logger = options.logger ?? pino({ level: options.logLevel ?? 'silent', redact: ['req.headers.authorization', '*.password', '*.client_secret'] });
+  const logger = options.logger ?? emulatorLogger(options.logLevel ?? 'silent');
   const seed = options.seed ?? randomInt(2 ** 31);
   let dataFile: DataFile<StoreSnapshot> | undefined;
   const persist = async () => {
