@@ -1,6 +1,7 @@
 import { access, constants, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { withBuildLock } from './build-lock.js';
 import { KubeBinariesError } from './kube-binaries-error.js';
 import { buildKubeRelease, type KubeBuildManifest } from './kube-release-build.js';
 
@@ -105,9 +106,15 @@ export async function ensureKubeBinaries(options: KubeBinariesOptions = {}): Pro
   const failures: string[] = [];
   for (const version of kubeReleases) {
     const versionDir = join(kubeCacheDir(env), version);
-    onProgress(`building Kubernetes ${version} into ${versionDir} (first run compiles for 10-20 minutes)`);
     try {
-      const manifest = await buildKubeRelease({ version, versionDir, onProgress });
+      const manifest = await withBuildLock(
+        { dir: versionDir, onProgress },
+        async () => (await fromCache(version, env))?.manifest,
+        () => {
+          onProgress(`building Kubernetes ${version} into ${versionDir} (first run compiles for 10-20 minutes)`);
+          return buildKubeRelease({ version, versionDir, onProgress });
+        },
+      );
       onProgress(`built Kubernetes ${manifest.kubernetes} and etcd ${manifest.etcd} in ${manifest.buildSeconds}s`);
       return await resolveKubeBinaries({ env });
     } catch (error) {

@@ -1,0 +1,20 @@
+/** Stable codes for failures of a local control plane. */
+export type ControlPlaneErrorCode =
+  | 'CERTIFICATES_FAILED'
+  | 'PROCESS_EXITED'
+  | 'START_TIMEOUT'
+  | 'CRD_REJECTED'
+  | 'CRD_NOT_ESTABLISHED'
+  | 'TOKEN_REQUEST_FAILED';
+
+/** A failure to start, use or stop a local etcd + kube-apiserver; `code` is stable, the message is for people. */
+export class ControlPlaneError extends Error {
+  /** Stable identifier of the failure. */
+  readonly code: ControlPlaneErrorCode;
+
+  constructor(code: ControlPlaneErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ControlPlaneError';
+    this.code = code;
+  }
+}
