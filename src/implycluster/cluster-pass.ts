@@ -55,9 +55,13 @@ export async function runClusterPass(input: PassInput): Promise<PassResult> {
     let cluster = observation.kind === 'found' ? observation.cluster : undefined;
     if (cluster !== undefined && recordedId === undefined) await input.recordClusterId(cluster.metadata.uid);
     let plan = planChanges({ name: desired.name, desired: desired.spec, observed: cluster });
+    // Known before acting, so a refused write (409, 400) still reports what was observed.
+    result.outcome.cluster = cluster;
+    result.outcome.plan = plan.kind;
     if (input.canWrite && plan.kind !== 'none' && plan.kind !== 'wait' && (input.mayWrite?.() ?? true)) {
-      if (plan.kind !== 'create' && resource.status?.appliedGeneration === generation) result.drift = driftFrom(plan.differences);
+      const drift = plan.kind !== 'create' && resource.status?.appliedGeneration === generation ? driftFrom(plan.differences) : undefined;
       cluster = await act(api, plan, cluster, signal);
+      if (drift !== undefined) result.drift = drift; // corrected only once the write is accepted
       if (plan.kind === 'create') await input.recordClusterId(cluster.metadata.uid);
       result.sent = plan.kind;
       plan = planChanges({ name: desired.name, desired: desired.spec, observed: cluster });

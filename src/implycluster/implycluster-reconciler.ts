@@ -60,6 +60,7 @@ export class ImplyClusterReconciler implements Reconciler {
     );
     pass.outcome.failure ??= guard.heldFailure;
     pass.outcome.isPaused = guard.isPaused;
+    pass.outcome.isObserveOnly = guard.isObserveOnly;
     return this.#finish(resource, pass);
   }
 

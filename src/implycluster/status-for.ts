@@ -29,6 +29,8 @@ export interface Outcome {
   isBusy?: boolean;
   /** Writes are paused by annotation. */
   isPaused?: boolean;
+  /** managementPolicy ObserveOnly: a pending change or create is never sent, so nothing is under way. */
+  isObserveOnly?: boolean;
   failure?: Failure | undefined;
 }
 
@@ -82,6 +84,7 @@ function readyFor(o: Outcome): Readiness {
   if (o.isDeleting) return no('Deleting', 'Imply cluster is being deleted');
   const cluster = o.cluster;
   if (cluster === undefined) {
+    if (o.plan === 'create' && !o.failure && o.isObserveOnly) return no('NotFound', 'No Imply cluster to observe; ObserveOnly never creates one', false);
     if (o.plan === 'create' && !o.failure) return no('Creating', 'Imply cluster is being created');
     const message = o.failure ? `Cannot observe the Imply cluster: ${o.failure.reason}` : 'Imply cluster not observed yet';
     return { status: 'Unknown', reason: 'Unavailable', message, isTrue: false, isProgressing: !o.failure };
@@ -92,7 +95,7 @@ function readyFor(o: Outcome): Readiness {
   const [reason, message] = byState[state];
   if (state !== 'STARTED' && state !== 'STOPPED') return no(reason, message);
   const pending = o.plan === undefined || o.plan === 'none' || o.plan === 'wait' ? undefined : pendingByPlan[o.plan];
-  if (pending !== undefined) return no(pending[0], pending[1], !o.isPaused);
+  if (pending !== undefined) return no(pending[0], pending[1], !o.isPaused && !o.isObserveOnly);
   return { status: 'True', reason, message, isTrue: true, isProgressing: false };
 }
 

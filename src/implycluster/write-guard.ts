@@ -9,6 +9,8 @@ import type { Failure } from './status-for.js';
 export interface WriteGuard {
   canWrite: boolean;
   isPaused: boolean;
+  /** managementPolicy ObserveOnly: a difference is reported, never sent. */
+  isObserveOnly: boolean;
   /** A rejection of this generation to keep reporting while writes are held back. */
   heldFailure: Failure | undefined;
 }
@@ -19,8 +21,8 @@ export function writeGuardFor(resource: ImplyCluster, mayWrite: () => boolean = 
   const stalled = findCondition(resource.status?.conditions, 'Stalled');
   const rejected = stalled?.status === 'True' && stalled.reason === 'BadArgument' && stalled.observedGeneration === resource.metadata.generation;
   const heldFailure = rejected ? { reason: stalled.reason, message: stalled.message, isStalled: true } : undefined;
-  const observeOnly = resource.spec.managementPolicy === 'ObserveOnly';
-  return { canWrite: !isPaused && !observeOnly && !rejected && mayWrite(), isPaused, heldFailure };
+  const isObserveOnly = resource.spec.managementPolicy === 'ObserveOnly';
+  return { canWrite: !isPaused && !isObserveOnly && !rejected && mayWrite(), isPaused, isObserveOnly, heldFailure };
 }
 
 /** The deletion decision: release without touching Imply, or delete (writes allowed or not). */
