@@ -52,13 +52,22 @@ export interface CustomResourceDefinition {
   };
 }
 
+// The apiserver owns metadata's schema: a CRD may say only `type: object` about it (no description).
+function withMetadata(schema: StructuralSchema): StructuralSchema {
+  const properties: Record<string, StructuralSchema> = {};
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    properties[name] = property;
+    if (name === 'kind') properties['metadata'] = { type: 'object' };
+  }
+  return { ...schema, properties };
+}
+
 /** The CRD of a namespaced custom resource with a status subresource. */
 export function customResourceDefinition(options: CustomResourceOptions): CustomResourceDefinition {
   const root = Type.Object(
     {
       apiVersion: Type.Optional(Type.String({ description: 'Versioned schema of this representation of an object.' })),
       kind: Type.Optional(Type.String({ description: 'REST resource this object represents.' })),
-      metadata: Type.Optional(Type.Object({}, { description: 'Standard object metadata.' })),
       spec: options.spec,
       status: Type.Optional(options.status),
     },
@@ -80,7 +89,7 @@ export function customResourceDefinition(options: CustomResourceOptions): Custom
     name: options.version,
     served: true,
     storage: true,
-    schema: { openAPIV3Schema: crdSchemaFrom(root, schemaOptions) },
+    schema: { openAPIV3Schema: withMetadata(crdSchemaFrom(root, schemaOptions)) },
     subresources: { status: {} },
   };
   if (options.printerColumns !== undefined) version.additionalPrinterColumns = [...options.printerColumns];
