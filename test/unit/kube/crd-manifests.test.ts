@@ -30,6 +30,11 @@ describe('implyClusterCrd', () => {
     expect(rules).toEqual(['.clusterName', '.accountRef']);
   });
 
+  it('says nothing about metadata but type: object, which is all the apiserver accepts', () => {
+    expect(schema?.properties?.['metadata']).toEqual({ type: 'object' });
+    expect(schema?.required).toEqual(['spec']);
+  });
+
   it('keys conditions by type', () => {
     expect(schema?.properties?.['status']?.properties?.['conditions']).toMatchObject({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] });
   });
