@@ -98,7 +98,7 @@ function needsServers(resource: ImplyCluster, cluster: ObservedCluster): boolean
   );
 }
 
-/** Failures that a later retry can cure without the user: everything but a rejected spec or a taken name. */
+/** Failures that a later retry can cure without the user: everything but a rejected spec or a name held by another. */
 function isRetryable(failure: Failure): boolean {
-  return failure.reason !== 'BadArgument' && failure.reason !== 'Conflict';
+  return failure.reason !== 'BadArgument' && !(failure.reason === 'Conflict' && failure.isStalled);
 }

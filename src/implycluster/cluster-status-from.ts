@@ -25,7 +25,11 @@ export function clusterStatusFrom(facts: ClusterFacts): ImplyClusterStatus {
   if (clusterId !== undefined) status.clusterId = clusterId;
   const appliedGeneration = facts.appliedGeneration ?? previous?.appliedGeneration;
   if (appliedGeneration !== undefined) status.appliedGeneration = appliedGeneration;
-  if (cluster !== undefined) {
+  if (cluster === undefined) {
+    // Not observed this pass (API down, account missing): keep what was last seen.
+    const { state, resourceVersion, updateState, endpoints } = previous ?? {};
+    Object.assign(status, JSON.parse(JSON.stringify({ state, resourceVersion, updateState, endpoints })) as ImplyClusterStatus);
+  } else {
     status.state = cluster.status.state;
     status.resourceVersion = cluster.status.resourceVersion;
     const u = cluster.status.updateState;

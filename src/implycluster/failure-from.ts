@@ -1,6 +1,7 @@
 // How errors met during a reconcile read on the resource. One place, so every error class gets
 // the same reason, message and stalled-ness wherever it was raised.
 import {
+  AlreadyExistsError,
   BadArgumentError,
   ForbiddenError,
   InvalidResponseError,
@@ -36,6 +37,7 @@ export function failureFrom(error: unknown): Failure {
     const what = error instanceof ForbiddenError ? 'lack the manage-clusters role' : 'were refused';
     return { reason: 'Unauthorized', message: `The account's credentials ${what}`, isStalled: true };
   }
+  if (error instanceof AlreadyExistsError) return { reason: 'Conflict', message: 'Imply cluster name was taken while creating; looking again', isStalled: false };
   if (error instanceof RateLimitedError) return { reason: 'ApiUnavailable', message: 'Imply API is rate limiting requests', isStalled: false };
   if (error instanceof UnavailableError) return { reason: 'ApiUnavailable', message: 'Imply API is unavailable', isStalled: false };
   if (error instanceof InvalidResponseError) {
