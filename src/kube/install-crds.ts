@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ApiException, ApiextensionsV1Api, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { parseAllDocuments } from 'yaml';
+import { ApiException, ApiextensionsV1Api, loadAllYaml, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { ControlPlaneError } from './control-plane-error.js';
 import { pollUntil } from './poll-until.js';
 
@@ -17,14 +16,11 @@ interface CrdFromFile {
   path: string;
 }
 
+// loadAllYaml deserializes into client-node's models (`_default`, `x_kubernetes_list_type`, …);
+// plain parsed YAML would lose every default and x-kubernetes-* key on the way out.
 async function crdsIn(path: string): Promise<CrdFromFile[]> {
-  const documents = parseAllDocuments(await readFile(path, 'utf8'));
-  const crds: CrdFromFile[] = [];
-  for (const document of documents) {
-    const value = document.toJS() as V1CustomResourceDefinition | null;
-    if (value?.kind === 'CustomResourceDefinition') crds.push({ crd: value, path });
-  }
-  return crds;
+  const documents = loadAllYaml(await readFile(path, 'utf8')) as (V1CustomResourceDefinition | null)[];
+  return documents.filter((d): d is V1CustomResourceDefinition => d?.kind === 'CustomResourceDefinition').map((crd) => ({ crd, path }));
 }
 
 function statusMessageOf(error: ApiException<unknown>): string {
