@@ -1,5 +1,5 @@
 // A tiny client of the emulator's admin API (/_emulator/), for counting requests and injecting faults.
-import type { FaultSpec, RequestCounts } from '../../src/emulator/index.js';
+import type { FaultSpec, JournalEntry, RequestCounts } from '../../src/emulator/index.js';
 
 /** Talks to `/_emulator/` with a static token that has the manage-clusters role. */
 export class EmulatorAdmin {
@@ -16,6 +16,11 @@ export class EmulatorAdmin {
     await this.#call('POST', '/faults', spec);
   }
 
+  /** Removes every fault. */
+  async clearFaults(): Promise<void> {
+    await this.#call('DELETE', '/faults');
+  }
+
   /** Request counts by group, operation and status. */
   async requests(): Promise<RequestCounts> {
     return (await this.#call('GET', '/requests')) as RequestCounts;
@@ -30,6 +35,22 @@ export class EmulatorAdmin {
   /** Changes runtime settings (transitionMs, tokenTtlSeconds) for what begins afterwards. */
   async setConfig(config: { transitionMs?: number; tokenTtlSeconds?: number }): Promise<void> {
     await this.#call('PUT', '/config', config);
+  }
+
+  /** The journal of Manager API requests, oldest first, optionally of one operation (e.g. `updateCluster`). */
+  async journal(operation?: string): Promise<JournalEntry[]> {
+    const query = operation === undefined ? '' : `?operation=${encodeURIComponent(operation)}`;
+    return ((await this.#call('GET', `/journal${query}`)) as { entries: JournalEntry[] }).entries;
+  }
+
+  /** Forgets the journal so far. */
+  async clearJournal(): Promise<void> {
+    await this.#call('DELETE', '/journal');
+  }
+
+  /** Sets the releases `spec.version` may name. */
+  async setVersions(versions: readonly string[]): Promise<void> {
+    await this.#call('PUT', '/config', { versions });
   }
 
   /** Forgets counts so far. */
