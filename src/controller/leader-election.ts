@@ -179,6 +179,7 @@ export class LeaderElector {
       this.#lose('lease held by another identity');
       return;
     }
+    if (term !== this.#term) return; // a callback stopped or released the elector
     this.#nextAttempt = this.#clock.schedule(this.#retryPeriodMs, () => this.#attempt());
   }
 

@@ -224,6 +224,21 @@ describe('LeaderElector', () => {
     expect(handovers).toBeGreaterThan(0);
   });
 
+  it('makes no further attempts when onStartedLeading stops the elector', async () => {
+    const { clock, store } = setup();
+    const self: { elector?: LeaderElector } = {};
+    const a = candidate(store, clock, 'a', { onStartedLeading: () => self.elector?.stop() });
+    self.elector = a.elector;
+    a.elector.start();
+    await clock.flush();
+    const calls = store.calls.length;
+
+    await clock.advance(10_000);
+    expect(store.calls.length).toBe(calls);
+    expect(clock.pendingTimers()).toBe(0);
+    expect(a.events.at(-1)).toBe('stopped:stopped');
+  });
+
   it('rejects inconsistent timings with code InvalidOptions', () => {
     const lock = new FakeLeaseLock(new FakeLeaseStore());
     const attempt = (options: Partial<LeaderElectorOptions>) => () => new LeaderElector({ lock, identity: 'a', ...options });
