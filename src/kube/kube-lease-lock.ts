@@ -2,6 +2,7 @@
 // serializer does not know V1MicroTime, so reads hand back the raw string despite the Date type,
 // and a plain Date is written with three fractional digits, which the API server rejects
 // (MicroTime wants exactly six). Times are therefore written as V1MicroTime and read as either.
+import { readFileSync } from 'node:fs';
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { LeaderElectionError } from '../controller/leader-election-error.js';
 import type { LeaseLock, LeaseRecord, StoredLease } from '../controller/lease-lock.js';
@@ -92,4 +93,14 @@ export function microTimeMsFrom(value: unknown): number | undefined {
 function conflictOr(error: unknown, message: string): Error {
   if (statusCodeOf(error) === 409) return new LeaderElectionError('LeaseConflict', 'lease changed concurrently', { cause: error });
   return new Error(message, { cause: error });
+}
+
+/** The namespace of the pod this process runs in (from its service-account mount), or undefined outside a cluster. */
+export function podNamespace(path = '/var/run/secrets/kubernetes.io/serviceaccount/namespace'): string | undefined {
+  try {
+    const namespace = readFileSync(path, 'utf8').trim();
+    return namespace === '' ? undefined : namespace;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leaseSpecFor, microTimeMsFrom, storedLeaseFrom } from '../../../src/kube/kube-lease-lock.js';
+import { leaseSpecFor, microTimeMsFrom, podNamespace, storedLeaseFrom } from '../../../src/kube/kube-lease-lock.js';
 
 const record = { holderIdentity: 'a', leaseDurationSeconds: 15, acquireTimeMs: 1_796_314_328_123, renewTimeMs: 1_796_314_329_456, leaseTransitions: 2 };
 
@@ -32,5 +32,9 @@ describe('KubeLeaseLock conversions', () => {
       resourceVersion: '7',
       record: { holderIdentity: '', leaseDurationSeconds: 0, acquireTimeMs: undefined, renewTimeMs: undefined, leaseTransitions: 0 },
     });
+  });
+
+  it('finds no pod namespace outside a cluster', () => {
+    expect(podNamespace('/nonexistent/namespace')).toBeUndefined();
   });
 });
