@@ -21,15 +21,24 @@ export interface PassResult {
   drift?: Difference[];
   /** The error to hand to the work queue's backoff, if the failure is worth retrying. */
   retryableError?: unknown;
+  /** Version of the password Secret whose value this pass sent. */
+  sentPasswordVersion?: string;
   /** Retry-After of a 409, in ms. */
   busyRetryAfterMs?: number;
+}
+
+/** A value read from a Secret, with `<uid>/<resourceVersion>` of the Secret it came from. */
+export interface SecretValue {
+  value: string;
+  version: string;
 }
 
 /** Inputs of one pass. */
 export interface PassInput {
   resource: ImplyCluster;
   api: ManagerApi;
-  password: string | undefined;
+  /** The referenced metadata store password and the Secret version it came from, if any. */
+  password: SecretValue | undefined;
   /** False for ObserveOnly, paused, or a generation the API already rejected. */
   canWrite: boolean;
   signal: AbortSignal;
@@ -45,7 +54,9 @@ export async function runClusterPass(input: PassInput): Promise<PassResult> {
   const generation = resource.metadata.generation ?? 0;
   const result: PassResult = { outcome: { generation } };
   try {
-    const desired = desiredClusterFrom(resource, input.password);
+    const desired = desiredClusterFrom(resource, input.password?.value);
+    // The API never returns the password: it is resent only when its Secret changed since last sent.
+    const passwordChanged = input.password !== undefined && input.password.version !== resource.status?.passwordSecretVersion;
     const recordedId = resource.status?.clusterId ?? resource.metadata.annotations?.[clusterIdAnnotation];
     const observation = await observeCluster(api, resource, recordedId, desired.name, signal);
     if (observation.kind === 'gone') {
@@ -54,7 +65,7 @@ export async function runClusterPass(input: PassInput): Promise<PassResult> {
     }
     let cluster = observation.kind === 'found' ? observation.cluster : undefined;
     if (cluster !== undefined && recordedId === undefined) await input.recordClusterId(cluster.metadata.uid);
-    let plan = planChanges({ name: desired.name, desired: desired.spec, observed: cluster });
+    let plan = planChanges({ name: desired.name, desired: desired.spec, observed: cluster, passwordChanged });
     // Known before acting, so a refused write (409, 400) still reports what was observed.
     result.outcome.cluster = cluster;
     result.outcome.plan = plan.kind;
@@ -64,6 +75,7 @@ export async function runClusterPass(input: PassInput): Promise<PassResult> {
       if (drift !== undefined) result.drift = drift; // corrected only once the write is accepted
       if (plan.kind === 'create') await input.recordClusterId(cluster.metadata.uid);
       result.sent = plan.kind;
+      if (input.password !== undefined) result.sentPasswordVersion = input.password.version;
       plan = planChanges({ name: desired.name, desired: desired.spec, observed: cluster });
     }
     result.outcome.cluster = cluster;

@@ -9,7 +9,7 @@ import type { ResourceWriter } from '../kube/custom-resource-client.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
 import type { AccountClients, Lister } from '../implyaccount/account-clients.js';
 import type { ManagerApi } from '../manager/manager-api.js';
-import { runClusterPass, type PassResult } from './cluster-pass.js';
+import { runClusterPass, type PassResult, type SecretValue } from './cluster-pass.js';
 import { runDeletionPass } from './deletion-pass.js';
 import { eventsFor } from './events-for.js';
 import { ReconcileBlockedError } from './failure-from.js';
@@ -92,7 +92,7 @@ export class ImplyClusterReconciler implements Reconciler {
   }
 
   /** Runs `pass` with the account's client and the referenced password; a missing account or Secret becomes a failure. */
-  async #withApi<T extends PassResult>(resource: ImplyCluster, pass: (api: ManagerApi, password: string | undefined) => Promise<T>): Promise<T | PassResult> {
+  async #withApi<T extends PassResult>(resource: ImplyCluster, pass: (api: ManagerApi, password: SecretValue | undefined) => Promise<T>): Promise<T | PassResult> {
     try {
       const api = this.#o.accounts.apiFor(resource.metadata.namespace ?? '', resource.spec.accountRef?.name ?? defaultAccountName);
       return await pass(api, this.#passwordFor(resource));
@@ -111,11 +111,13 @@ export class ImplyClusterReconciler implements Reconciler {
     return { requeueAfterMs: pollDelayFor(resource, pass, this.#o.polls, this.#o.random ?? Math.random) };
   }
 
-  #passwordFor(resource: ImplyCluster): string | undefined {
+  #passwordFor(resource: ImplyCluster): SecretValue | undefined {
     const ref = resource.spec.cluster.metadataStore?.passwordSecretRef;
     if (ref === undefined) return undefined;
-    const raw = this.#o.secrets.get(`${resource.metadata.namespace}/${ref.name}`)?.data?.[ref.key];
+    const secret = this.#o.secrets.get(`${resource.metadata.namespace}/${ref.name}`);
+    const raw = secret?.data?.[ref.key];
     if (raw === undefined) throw new ReconcileBlockedError('CredentialsNotFound', `Secret ${ref.name} with key ${ref.key} not found`);
-    return Buffer.from(raw, 'base64').toString('utf8');
+    return { value: Buffer.from(raw, 'base64').toString('utf8'), version: `${secret?.metadata?.uid ?? ''}/${secret?.metadata?.resourceVersion ?? ''}` };
   }
+
 }

@@ -148,7 +148,10 @@ export const ImplyClusterStatus = Type.Object(
       ),
     ),
     drift: Type.Optional(Type.Array(Drift, { maxItems: 100, description: 'Fields last found changed outside this resource.' })),
-    lastSyncTime: Type.Optional(timestamp('When the Imply cluster was last read.')),
+    lastSyncTime: Type.Optional(timestamp('When the controller last changed this status after reading the Imply cluster; unchanged polls do not move it, so a steady state makes no writes.')),
+    passwordSecretVersion: Type.Optional(
+      Type.String({ description: 'uid/resourceVersion of the metadata store password Secret whose value was last sent to Imply (never the value).' }),
+    ),
     conditions: Type.Optional(Conditions),
   },
   { ...strict, description: 'Observed state of the Imply cluster, written by the controller.' },

@@ -36,9 +36,11 @@ export class StatusRecorder {
     const generation = resource.metadata.generation ?? 0;
     const now = new Date(this.#clock.now());
     const applied = (pass.sent !== undefined && pass.sent !== 'delete') || pass.outcome.plan === 'none' ? generation : undefined;
+    const passwordSecretVersion = pass.sentPasswordVersion ?? previous.passwordSecretVersion;
     const next: ImplyClusterStatus = {
       ...clusterStatusFrom({ previous, cluster: pass.outcome.cluster, servers: pass.servers, appliedGeneration: applied, drift: pass.drift, now: rfc3339(now) }),
       observedGeneration: generation,
+      ...(passwordSecretVersion === undefined ? {} : { passwordSecretVersion }),
       conditions: mergeConditions(previous.conditions, statusFor(pass.outcome), now),
     };
     const { lastSyncTime: _ignored, ...comparable } = previous;
