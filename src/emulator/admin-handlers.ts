@@ -1,10 +1,12 @@
-// The emulator's own API under /_emulator/: request counts, faults, runtime config, reset.
+// The emulator's own API under /_emulator/: request counts and journal, faults, runtime config, reset.
 import { Type } from '@sinclair/typebox';
 import { targetFrom, validatorFor } from '../schema/index.js';
 import { ApiError, badArgument } from './api-error.js';
 import type { ClusterStore } from './cluster-store.js';
 import { FaultSpec, type FaultInjector } from './fault-injector.js';
+import type { ReleaseCatalog } from './release-catalog.js';
 import type { RequestCounter } from './request-counter.js';
+import type { RequestJournal } from './request-journal.js';
 import type { Handler } from './request-context.js';
 import { apiOperations } from './route-table.js';
 import type { TokenAuthority } from './token-authority.js';
@@ -14,6 +16,9 @@ export const EmulatorConfig = Type.Object(
   {
     transitionMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Length of each transitional state, in ms.' })),
     tokenTtlSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86_400, description: 'Lifetime of tokens issued from now on, in seconds.' })),
+    versions: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 1000, description: 'Releases spec.version may name, for writes from now on.' }),
+    ),
   },
   { additionalProperties: false, description: 'Settings that can change at runtime.' },
 );
@@ -23,22 +28,35 @@ export interface AdminDependencies {
   store: ClusterStore;
   faults: FaultInjector;
   counter: RequestCounter;
+  journal: RequestJournal;
+  releases: ReleaseCatalog;
   authority: TokenAuthority;
   persist: () => Promise<void>;
 }
 
 const validateFault = validatorFor<FaultSpec>(FaultSpec);
-const validateConfig = validatorFor<{ transitionMs?: number; tokenTtlSeconds?: number }>(EmulatorConfig);
+const validateConfig = validatorFor<{ transitionMs?: number; tokenTtlSeconds?: number; versions?: string[] }>(EmulatorConfig);
 const faultOperations = [...apiOperations, 'token'];
 
 /** Handlers of every admin operation, by operation name. */
 export function adminHandlers(deps: AdminDependencies): Record<string, Handler> {
-  const { store, faults, counter, authority, persist } = deps;
-  const config = () => ({ transitionMs: store.transitionMs, tokenTtlSeconds: authority.tokenTtlSeconds });
+  const { store, faults, counter, journal, releases, authority, persist } = deps;
+  const config = () => ({ transitionMs: store.transitionMs, tokenTtlSeconds: authority.tokenTtlSeconds, versions: releases.versions });
   return {
     getRequests: () => ({ status: 200, body: counter.counts() }),
     resetRequests: () => {
       counter.reset();
+      return { status: 204 };
+    },
+    getJournal: (ctx) => {
+      const operation = ctx.query.get('operation') ?? undefined;
+      if (operation !== undefined && !apiOperations.includes(operation) && operation !== 'unmatched') {
+        throw badArgument([{ code: 'InvalidValue', target: 'operation', message: `operation must be one of [${apiOperations.join(', ')}, unmatched]` }]);
+      }
+      return { status: 200, body: { entries: journal.entries(operation) } };
+    },
+    clearJournal: () => {
+      journal.clear();
       return { status: 204 };
     },
     listFaults: () => ({ status: 200, body: { faults: faults.list() } }),
@@ -64,12 +82,14 @@ export function adminHandlers(deps: AdminDependencies): Record<string, Handler> 
       const body = checked(await ctx.json(), validateConfig);
       if (body.transitionMs !== undefined) store.transitionMs = body.transitionMs;
       if (body.tokenTtlSeconds !== undefined) authority.tokenTtlSeconds = body.tokenTtlSeconds;
+      if (body.versions !== undefined) releases.versions = body.versions;
       return { status: 200, body: config() };
     },
     reset: async () => {
       store.reset();
       faults.clear();
       counter.reset();
+      journal.clear();
       await persist();
       return { status: 204 };
     },

@@ -7,19 +7,22 @@ import { configurationInputFrom } from './configuration-input.js';
 import type { FaultInjector } from './fault-injector.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { isJsonObject, mergePatch } from './merge-patch.js';
+import type { ReleaseCatalog } from './release-catalog.js';
 import { isDryRun, type Handler, type RequestContext } from './request-context.js';
 
 /** What the API handlers work with. */
 export interface ApiDependencies {
   store: ClusterStore;
   faults: FaultInjector;
+  /** The releases `spec.version` may name. */
+  releases: ReleaseCatalog;
   /** Resolves once every change made so far is durable (no-op without a data file). */
   persist: () => Promise<void>;
 }
 
 /** Handlers of every Manager API operation, by operation name. */
 export function apiHandlers(deps: ApiDependencies): Record<string, Handler> {
-  const { store, faults, persist } = deps;
+  const { store, faults, releases, persist } = deps;
   const mutex = new KeyedMutex();
   const writeOptions = (ctx: RequestContext, uid?: string): WriteOptions => ({
     dryRun: isDryRun(ctx),
@@ -39,7 +42,7 @@ export function apiHandlers(deps: ApiDependencies): Record<string, Handler> {
     getServer: (ctx) => ({ status: 200, body: store.server(uidOf(ctx), ctx.params['serverId'] ?? '') }),
 
     createCluster: async (ctx) => {
-      const input = configurationInputFrom(await ctx.json(), undefined);
+      const input = configurationInputFrom(await ctx.json(), undefined, releases);
       const cluster = store.create(input, writeOptions(ctx));
       await durable(ctx);
       return { status: isDryRun(ctx) ? 200 : 202, body: cluster };
@@ -50,7 +53,7 @@ export function apiHandlers(deps: ApiDependencies): Record<string, Handler> {
       const body = await ctx.json();
       return mutex.run(uid, async () => {
         store.get(uid); // an unknown cluster is a 404 before the body is validated
-        const { cluster, changed } = store.configure(uid, configurationInputFrom(body, uid), writeOptions(ctx, uid));
+        const { cluster, changed } = store.configure(uid, configurationInputFrom(body, uid, releases), writeOptions(ctx, uid));
         if (changed) await durable(ctx);
         return { status: changed && !isDryRun(ctx) ? 202 : 200, body: cluster };
       });
@@ -64,7 +67,7 @@ export function apiHandlers(deps: ApiDependencies): Record<string, Handler> {
       return mutex.run(uid, async () => {
         const current = store.get(uid);
         const base = { metadata: current.metadata, spec: withoutPasswordSet(current.spec) };
-        const input = configurationInputFrom(mergePatch(base, changes), uid);
+        const input = configurationInputFrom(mergePatch(base, changes), uid, releases);
         if (clearsPassword(changes)) input.password = { kind: 'clear' };
         const { cluster, changed } = store.configure(uid, input, writeOptions(ctx, uid));
         if (changed) await durable(ctx);

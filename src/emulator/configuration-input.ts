@@ -3,14 +3,19 @@ import { clusterRequestProblems, type ClusterSpec, type ErrorDetail } from '../s
 import { badArgument } from './api-error.js';
 import { isJsonObject } from './merge-patch.js';
 import type { ConfigurationInput } from './public-configuration.js';
+import type { ReleaseCatalog } from './release-catalog.js';
 
 /**
  * Validates a Cluster body (create, PUT, or a merged PATCH). `status` is ignored; `metadata.uid`, if
- * given, must equal `pathUid` (and is refused on create, where `pathUid` is undefined).
+ * given, must equal `pathUid` (and is refused on create, where `pathUid` is undefined);
+ * `spec.version` must be offered by `releases`.
  */
-export function configurationInputFrom(body: unknown, pathUid: string | undefined): ConfigurationInput {
+export function configurationInputFrom(body: unknown, pathUid: string | undefined, releases: ReleaseCatalog): ConfigurationInput {
   const cleaned = isJsonObject(body) ? withoutStatus(body) : body;
-  const problems = [...clusterRequestProblems(cleaned), ...uidProblems(cleaned, pathUid)];
+  const structural = clusterRequestProblems(cleaned);
+  // A malformed version is reported once, by the schema; only a well-formed one is looked up.
+  const versionProblems = structural.some((p) => p.target === 'spec.version') ? [] : releases.problemsOf(cleaned);
+  const problems = [...structural, ...versionProblems, ...uidProblems(cleaned, pathUid)];
   if (problems.length > 0) throw badArgument(problems);
   const { metadata, spec } = cleaned as { metadata: { name: string }; spec: ClusterSpec };
   const password = spec.metadataStore?.password;

@@ -20,6 +20,8 @@ export const emulatorCommand: Command = {
     { name: 'token-ttl', env: env('TOKEN_TTL'), type: 'string', default: '300', description: 'lifetime of issued tokens, in seconds' },
     { name: 'transition-ms', env: env('TRANSITION_MS'), type: 'string', default: '2000', description: 'length of each transitional state, in ms (0 = next tick)' },
     { name: 'data-file', env: env('DATA_FILE'), type: 'string', description: 'JSON file that keeps clusters across restarts (default: in memory)' },
+    { name: 'versions', env: env('VERSIONS'), type: 'string', description: 'comma-separated releases spec.version may name (default: every monthly release 2021.01-2025.12)' },
+    { name: 'journal-size', env: env('JOURNAL_SIZE'), type: 'string', default: '1000', description: 'Manager API requests kept in the journal (GET /_emulator/journal)' },
     { name: 'seed', env: env('SEED'), type: 'string', description: 'seed of ids and fault decisions (default: random, logged)' },
     { name: 'url-file', env: env('URL_FILE'), type: 'string', description: 'write the API base URL to this file once listening' },
     { name: 'log-level', env: env('LOG_LEVEL'), type: 'string', default: 'info', description: 'pino log level (trace, debug, info, warn, error, silent)' },
@@ -58,8 +60,11 @@ function optionsFrom(values: FlagValues): EmulatorOptions {
     clients: listFlag(values, 'client').map(clientFrom),
     tokenTtlSeconds: positive(intFlag(values, 'token-ttl') ?? 300, 'token-ttl'),
     transitionMs: intFlag(values, 'transition-ms') ?? 2000,
+    journalSize: positive(intFlag(values, 'journal-size') ?? 1000, 'journal-size'),
     logger,
   };
+  const versions = versionsFrom(values);
+  if (versions !== undefined) options.versions = versions;
   const dataFile = stringFlag(values, 'data-file');
   if (dataFile !== undefined) options.dataFile = dataFile;
   const seed = intFlag(values, 'seed');
@@ -68,6 +73,14 @@ function optionsFrom(values: FlagValues): EmulatorOptions {
     logger.warn('no --token or --client given: every API call will be answered 401');
   }
   return options;
+}
+
+function versionsFrom(values: FlagValues): string[] | undefined {
+  const raw = stringFlag(values, 'versions');
+  if (raw === undefined) return undefined;
+  const versions = raw.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  if (versions.length === 0) throw new UsageError('--versions must name at least one release');
+  return versions;
 }
 
 function portFrom(values: FlagValues): number {

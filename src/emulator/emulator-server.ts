@@ -7,6 +7,7 @@ import { ApiError, forbidden, injectedFailure, methodNotAllowed, pathNotFound, u
 import type { FaultInjector } from './fault-injector.js';
 import { parseJsonBody, readBody } from './read-body.js';
 import type { RequestCounter } from './request-counter.js';
+import type { RequestJournal } from './request-journal.js';
 import type { Handler, Reply, RequestContext } from './request-context.js';
 import { matchRoute, type RouteMatch } from './route-table.js';
 import type { TokenAuthority } from './token-authority.js';
@@ -18,8 +19,11 @@ export interface EmulatorServerOptions {
   authority: TokenAuthority;
   faults: FaultInjector;
   counter: RequestCounter;
+  journal: RequestJournal;
   logger: Logger;
 }
+
+const writeMethods = new Set(['POST', 'PUT', 'PATCH']);
 
 const dropped = Symbol('dropped');
 
@@ -61,17 +65,20 @@ export class EmulatorServer {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = performance.now();
+    const time = new Date().toISOString();
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://emulator');
     const match = matchRoute(url.pathname);
     const group = match?.route.group ?? 'other';
     const operation = match?.route.methods[method] ?? 'unmatched';
+    const body = lazyBody(req);
     let reply: Reply | typeof dropped;
     try {
-      reply = await this.#dispatch(req, url, method, match);
+      reply = await this.#dispatch(req, url, method, match, body);
     } catch (error) {
       reply = this.#replyForError(error, operation);
     }
+    if (group === 'api') await this.#journal({ time, operation, method, url, reply, body });
     let status: number | 'dropped';
     if (reply === dropped) {
       req.socket.destroy();
@@ -87,7 +94,18 @@ export class EmulatorServer {
     else this.#options.logger.info(fields, 'request');
   }
 
-  async #dispatch(req: IncomingMessage, url: URL, method: string, match: RouteMatch | undefined): Promise<Reply | typeof dropped> {
+  /** Records a Manager API request; reads the body if the handler did not (a fault or auth answer), so the journal shows what was sent. */
+  async #journal(request: { time: string; operation: string; method: string; url: URL; reply: Reply | typeof dropped; body: () => Promise<Buffer> }): Promise<void> {
+    const { time, operation, method, url, reply } = request;
+    const rawBody = reply === dropped || !writeMethods.has(method) ? undefined : await request.body().catch(() => undefined);
+    const query = url.search.slice(1);
+    this.#options.journal.record({
+      time, operation, method, path: url.pathname, status: reply === dropped ? 'dropped' : reply.status,
+      ...(query === '' ? {} : { query }), ...(rawBody === undefined ? {} : { rawBody }),
+    });
+  }
+
+  async #dispatch(req: IncomingMessage, url: URL, method: string, match: RouteMatch | undefined, body: () => Promise<Buffer>): Promise<Reply | typeof dropped> {
     if (match === undefined) throw pathNotFound(url.pathname);
     const operation = match.route.methods[method];
     if (operation === undefined) throw methodNotAllowed(method, Object.keys(match.route.methods));
@@ -98,7 +116,7 @@ export class EmulatorServer {
     if (match.route.authenticated) this.#authenticate(req);
     const handler = this.#options.handlers[operation];
     if (handler === undefined) throw new Error(`no handler for operation ${operation}`);
-    return handler(contextFor(req, url, operation, match.params));
+    return handler(contextFor(req, url, operation, match.params, body));
   }
 
   /** Latency first (then the request goes on), then a dropped connection, then an error answer. */
@@ -142,9 +160,13 @@ export class EmulatorServer {
   }
 }
 
-function contextFor(req: IncomingMessage, url: URL, operation: string, params: Record<string, string>): RequestContext {
+/** The request body, read once on first use (413 past the limit). */
+function lazyBody(req: IncomingMessage): () => Promise<Buffer> {
   let body: Promise<Buffer> | undefined;
-  const raw = () => (body ??= readBody(req));
+  return () => (body ??= readBody(req));
+}
+
+function contextFor(req: IncomingMessage, url: URL, operation: string, params: Record<string, string>, raw: () => Promise<Buffer>): RequestContext {
   return {
     operation,
     params,

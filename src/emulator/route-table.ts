@@ -33,6 +33,7 @@ export const routes: readonly Route[] = [
   { group: 'other', pattern: `${apiBasePath}/openapi.json`, methods: { GET: 'getOpenApi' }, authenticated: false },
   { group: 'other', pattern: '/healthz', methods: { GET: 'health' }, authenticated: false },
   admin('/requests', { GET: 'getRequests', DELETE: 'resetRequests' }),
+  admin('/journal', { GET: 'getJournal', DELETE: 'clearJournal' }),
   admin('/faults', { GET: 'listFaults', POST: 'addFault', DELETE: 'clearFaults' }),
   admin('/faults/{faultId}', { DELETE: 'removeFault' }),
   admin('/config', { GET: 'getConfig', PUT: 'setConfig' }),

@@ -9,7 +9,9 @@ import { DataFile, DataFileError } from './data-file.js';
 import { EmulatorServer } from './emulator-server.js';
 import { FaultInjector } from './fault-injector.js';
 import { openApiDocument } from './openapi.js';
+import { ReleaseCatalog } from './release-catalog.js';
 import { RequestCounter } from './request-counter.js';
+import { RequestJournal } from './request-journal.js';
 import { apiBasePath, tokenPathPattern } from './route-table.js';
 import { tokenHandler } from './token-endpoint.js';
 import { TokenAuthority, type OAuthClient } from './token-authority.js';
@@ -32,6 +34,10 @@ export interface EmulatorOptions {
   transitionMs?: number;
   /** JSON file that keeps the state across restarts. Default none (in memory). */
   dataFile?: string;
+  /** Releases `spec.version` may name (others: 400). Default every monthly release 2021.01–2025.12 (`defaultVersions`). */
+  versions?: readonly string[];
+  /** Manager API requests kept in the journal (`GET /_emulator/journal`), oldest dropped first. Default 1000. */
+  journalSize?: number;
   /** Seed of ids and fault decisions. Default random (logged at start). */
   seed?: number;
   /** Logger; default a pino JSON logger on stdout at `logLevel`. */
@@ -85,17 +91,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const faults = new FaultInjector(seed);
   const counter = new RequestCounter();
+  const journal = new RequestJournal(options.journalSize ?? 1000);
+  const releases = new ReleaseCatalog(options.versions);
   const host = options.host ?? '127.0.0.1';
   let origin = '';
   const server = new EmulatorServer({
     handlers: {
-      ...apiHandlers({ store, faults, persist }),
-      ...adminHandlers({ store, faults, counter, authority, persist }),
+      ...apiHandlers({ store, faults, releases, persist }),
+      ...adminHandlers({ store, faults, counter, journal, releases, authority, persist }),
       token: tokenHandler(authority),
       getOpenApi: () => ({ status: 200, body: openApiDocument(`${origin}${apiBasePath}`) }),
       health: () => ({ status: 200, body: { status: 'ok' } }),
     },
-    authority, faults, counter, logger,
+    authority, faults, counter, journal, logger,
   });
   const address = await server.listen(options.port ?? 0, host);
   origin = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;

@@ -1,6 +1,6 @@
 // The /_emulator/ admin API: request counts, every fault kind, runtime config, reset.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RequestCounts } from '../../../src/emulator/index.js';
+import { defaultVersions, type RequestCounts } from '../../../src/emulator/index.js';
 import type { ObservedCluster } from '../../../src/schema/index.js';
 import { EmulatorSession } from './emulator-session.js';
 
@@ -76,16 +76,16 @@ describe('faults', () => {
   it('conflict: 409 StateConflict from the current state to the requested one', async () => {
     const uid = await session.clusterIn('c1', 'STARTED');
     await addFault({ kind: 'conflict', operations: ['updateCluster'], count: 1 });
-    const res = await session.call('PATCH', `/clusters/${uid}`, { body: { spec: { version: 'x' } } });
+    const res = await session.call('PATCH', `/clusters/${uid}`, { body: { spec: { version: '2022.01' } } });
     expect(res.status).toBe(409);
     expect(res.text).toBe(`{"error":{"code":"StateConflict","message":"Cluster [${uid}] cannot transition from [STARTED] to [UPDATING]"}}`);
-    expect((await session.call('PATCH', `/clusters/${uid}`, { body: { spec: { version: 'x' } } })).status).toBe(202);
+    expect((await session.call('PATCH', `/clusters/${uid}`, { body: { spec: { version: '2022.01' } } })).status).toBe(202);
   });
 
   it('fail: the transition a write starts ends in FAILED; or fail a cluster at once', async () => {
     const uid = await session.clusterIn('c1', 'STARTED');
     await addFault({ kind: 'fail', clusterId: uid, count: 1 });
-    await session.call('PATCH', `/clusters/${uid}`, { body: { spec: { version: 'x' } } });
+    await session.call('PATCH', `/clusters/${uid}`, { body: { spec: { version: '2022.01' } } });
     const failed = await session.waitForState(uid, 'FAILED');
     expect(failed.status.updateState?.phase).toBe('FAILED');
     expect(failed.status.events?.at(-1)).toMatchObject({ type: 'ERROR', reason: 'ClusterFailed' });
@@ -131,9 +131,9 @@ describe('faults', () => {
 
 describe('config and reset', () => {
   it('reads and changes transition length and token lifetime at runtime', async () => {
-    expect((await session.admin('GET', '/config')).json).toEqual({ transitionMs: 30, tokenTtlSeconds: 300 });
+    expect((await session.admin('GET', '/config')).json).toEqual({ transitionMs: 30, tokenTtlSeconds: 300, versions: defaultVersions });
     const res = await session.admin('PUT', '/config', { body: { transitionMs: 0 } });
-    expect(res.json).toEqual({ transitionMs: 0, tokenTtlSeconds: 300 });
+    expect(res.json).toEqual({ transitionMs: 0, tokenTtlSeconds: 300, versions: defaultVersions });
     expect((await session.admin('PUT', '/config', { body: { transitionMs: -1 } })).status).toBe(400);
     await session.admin('PUT', '/config', { body: { transitionMs: 30 } });
   });

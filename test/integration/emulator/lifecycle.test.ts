@@ -114,8 +114,8 @@ describe('lifecycle table', () => {
     const desired = how === 'stop' || how === 'delete' ? 'STARTED' : 'STOPPED';
     const attempts: [Promise<{ status: number; json: unknown }>, string][] = [
       [patch(uid, { spec: { desiredState: desired } }), desired],
-      [patch(uid, { spec: { version: '2030.01' } }), 'UPDATING'],
-      [session.call('PUT', `/clusters/${uid}`, { body: { metadata: { name: 'c1' }, spec: clusterSpec({ version: '2030.01', desiredState: how === 'stop' || how === 'delete' ? 'STOPPED' : 'STARTED' }) } }), 'UPDATING'],
+      [patch(uid, { spec: { version: '2025.06' } }), 'UPDATING'],
+      [session.call('PUT', `/clusters/${uid}`, { body: { metadata: { name: 'c1' }, spec: clusterSpec({ version: '2025.06', desiredState: how === 'stop' || how === 'delete' ? 'STOPPED' : 'STARTED' }) } }), 'UPDATING'],
       [session.call('DELETE', `/clusters/${uid}`), 'TERMINATED'],
     ];
     const [server] = await servers(uid);

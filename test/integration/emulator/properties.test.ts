@@ -1,6 +1,7 @@
 // Property-based tests: any invalid body gets a well-formed 400, any valid one round-trips.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultVersions } from '../../../src/emulator/index.js';
 import { withDefaults, type ClusterSpec, type ErrorBody, type ObservedCluster } from '../../../src/schema/index.js';
 import { clusterSpec, EmulatorSession } from './emulator-session.js';
 
@@ -16,7 +17,7 @@ const tier = fc.record({ name: fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,10}$/), r
 
 const validSpec: fc.Arbitrary<ClusterSpec> = fc.record(
   {
-    version: fc.constantFrom('2021.01', '2023.09.1'),
+    version: fc.constantFrom(...defaultVersions),
     desiredState: fc.constantFrom('STARTED' as const, 'STOPPED' as const),
     awsInstanceRole: fc.string({ minLength: 1, maxLength: 20 }),
     awsKeyPair: fc.string({ maxLength: 10 }),
