@@ -36,6 +36,8 @@ export interface OperatorOptions {
   polls?: Partial<PollIntervals>;
   /** Per-key retry backoff after errors: first delay and cap, in ms; defaults 1000 and 300000. */
   backoff?: { baseMs?: number; maxMs?: number };
+  /** How long a blocked deletion waits before reporting Stalled, in ms; default 600000. */
+  deletionTimeoutMs?: number;
   /** Manager API metrics hook. */
   onRequest?: OnRequest;
   clock?: Clock;
@@ -129,6 +131,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       events,
       clock,
       polls,
+      ...(options.deletionTimeoutMs === undefined ? {} : { deletionTimeoutMs: options.deletionTimeoutMs }),
     }),
   });
   const accountController = new Controller({

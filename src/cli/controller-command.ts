@@ -21,6 +21,7 @@ export const controllerCommand: Command = {
     { name: 'busy-max', env: env('BUSY_MAX'), type: 'string', default: '60s', description: 'longest wait after a 409 StateConflict' },
     { name: 'backoff-base', env: env('BACKOFF_BASE'), type: 'string', default: '1s', description: 'first retry delay after an error (doubles per failure)' },
     { name: 'backoff-max', env: env('BACKOFF_MAX'), type: 'string', default: '5m', description: 'longest retry delay after errors' },
+    { name: 'deletion-timeout', env: env('DELETION_TIMEOUT'), type: 'string', default: '10m', description: 'how long a blocked deletion (account, Secret or API gone) waits before reporting Stalled' },
     { name: 'shutdown-timeout', env: env('SHUTDOWN_TIMEOUT'), type: 'string', default: '30s', description: 'how long SIGTERM waits for in-flight reconciles' },
     { name: 'log-level', env: env('LOG_LEVEL'), type: 'string', default: 'info', description: 'pino log level (trace, debug, info, warn, error, silent)' },
   ],
@@ -38,6 +39,7 @@ export const controllerCommand: Command = {
       concurrency: intFlag(values, 'concurrency') ?? 4,
       polls: { fastMs: duration(values, 'fast-poll'), slowMs: duration(values, 'slow-poll'), busyMaxMs: duration(values, 'busy-max') },
       backoff: { baseMs: duration(values, 'backoff-base'), maxMs: duration(values, 'backoff-max') },
+      deletionTimeoutMs: duration(values, 'deletion-timeout'),
     });
     log.info({ watchNamespace: stringFlag(values, 'watch-namespace') ?? '(all)' }, 'controller started');
     await new Promise<void>((resolve) => {

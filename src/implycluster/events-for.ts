@@ -41,6 +41,11 @@ export function eventsFor(previous: ImplyClusterStatus | undefined, pass: PassRe
     events.push({ type: 'Warning', reason: 'NotFound', message: 'The Imply cluster recorded in status no longer exists; not re-creating it' });
   }
   const before = findCondition(previous?.conditions, 'Synced');
+  if (outcome.isPaused && before?.reason !== 'ReconcilePaused') {
+    events.push({ type: 'Normal', reason: 'ReconcilePaused', message: 'Writes paused by annotation cloud.imply.io/paused' });
+  } else if (!outcome.isPaused && before?.reason === 'ReconcilePaused') {
+    events.push({ type: 'Normal', reason: 'ReconcileResumed', message: 'Writes resumed' });
+  }
   const failure = outcome.failure;
   if (failure !== undefined && before?.reason !== failure.reason) {
     events.push({ type: 'Warning', reason: failure.reason, message: failure.message });

@@ -1,5 +1,5 @@
 // A tiny client of the emulator's admin API (/_emulator/), for counting requests and injecting faults.
-import type { FaultSpec, JournalEntry, RequestCounts } from '../../src/emulator/index.js';
+import type { Fault, FaultSpec, JournalEntry, RequestCounts } from '../../src/emulator/index.js';
 
 /** Talks to `/_emulator/` with a static token that has the manage-clusters role. */
 export class EmulatorAdmin {
@@ -14,6 +14,11 @@ export class EmulatorAdmin {
   /** Adds a fault (see src/emulator/fault-injector.ts). */
   async addFault(spec: FaultSpec): Promise<void> {
     await this.#call('POST', '/faults', spec);
+  }
+
+  /** Active faults with their hit counts. */
+  async faults(): Promise<Fault[]> {
+    return ((await this.#call('GET', '/faults')) as { faults: Fault[] }).faults;
   }
 
   /** Removes every fault. */

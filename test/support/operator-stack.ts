@@ -124,3 +124,14 @@ export class OperatorStack {
     await this.emulator.close();
   }
 }
+
+/** The Manager API as another party would use it (drift, adoption, conflicts). */
+export async function callApi(stack: OperatorStack, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${stack.emulator.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${emulatorToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text === '' ? undefined : JSON.parse(text) };
+}

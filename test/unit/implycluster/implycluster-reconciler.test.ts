@@ -619,7 +619,7 @@ describe('ImplyClusterReconciler', () => {
       expect(h.condition('Synced')).toBe('False/ReconcilePaused');
       expect(h.condition('Ready')).toBe('False/Updating');
       expect(h.condition('Reconciling')).toBe('False/Idle');
-      expect(h.events.events).toEqual([]);
+      expect(h.events.events.map((e) => e.reason)).toEqual(['ReconcilePaused']);
 
       h.edit((r) => {
         r.metadata.annotations = { ...r.metadata.annotations, [pausedAnnotation]: 'false' };
