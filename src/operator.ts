@@ -24,6 +24,8 @@ import { KubeEventRecorder } from './kube/event-recorder.js';
 import { informerFactoryFor, InformerSource, specOrMetadataChanged } from './kube/informer-source.js';
 import { keyOf } from './kube/object-key.js';
 import type { OnRequest } from './manager/request-observation.js';
+import { conditionCountsFor } from './metrics/condition-counts.js';
+import type { OperatorMetrics } from './metrics/operator-metrics.js';
 
 /** Options of {@link startOperator}. */
 export interface OperatorOptions {
@@ -40,6 +42,10 @@ export interface OperatorOptions {
   deletionTimeoutMs?: number;
   /** Manager API metrics hook. */
   onRequest?: OnRequest;
+  /** Prometheus metrics of the controllers, queues and resources; default none. */
+  metrics?: OperatorMetrics;
+  /** Fencing: false once this replica may no longer write to the Imply API (lost leadership). */
+  mayWrite?: () => boolean;
   clock?: Clock;
 }
 
@@ -117,11 +123,15 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   const clients = new AccountClients({ accounts, secrets, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
   const events = new KubeEventRecorder(kubeConfig, { log });
   const rateLimiter = () => defaultRateLimiter({ baseDelayMs: options.backoff?.baseMs ?? 1000, maxDelayMs: options.backoff?.maxMs ?? 300_000, clock, jitterFactor: 0.1 });
+  const m = options.metrics;
+  const concurrency = options.concurrency ?? 4;
+  const metricsFor = (name: string, workers: number) => (m ? { metrics: m.controller(name, { maxConcurrentReconciles: workers }), queueMetrics: m.workQueue(name) } : {});
   const clusterController = new Controller({
     name: 'implycluster',
     logger: log,
     clock,
-    concurrency: options.concurrency ?? 4,
+    concurrency,
+    ...metricsFor('implycluster', concurrency),
     rateLimiter: rateLimiter(),
     reconciler: new ImplyClusterReconciler({
       clusters,
@@ -132,6 +142,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       clock,
       polls,
       ...(options.deletionTimeoutMs === undefined ? {} : { deletionTimeoutMs: options.deletionTimeoutMs }),
+      ...(options.mayWrite ? { mayWrite: options.mayWrite } : {}),
     }),
   });
   const accountController = new Controller({
@@ -139,6 +150,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     logger: log,
     clock,
     concurrency: 2,
+    ...metricsFor('implyaccount', 2),
     rateLimiter: rateLimiter(),
     reconciler: new ImplyAccountReconciler({
       accounts,
@@ -153,6 +165,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     if (key.startsWith('cluster:')) clusterController.enqueue(key.slice('cluster:'.length));
     else accountController.enqueue(key.slice('account:'.length));
   };
+  m?.setCountsByCondition(() => [...conditionCountsFor('ImplyCluster', clusters.list()), ...conditionCountsFor('ImplyAccount', accounts.list())]);
   // Caches first, so the first reconciles see accounts and secrets; then the workers.
   await Promise.all([secrets.start(), accounts.start(), clusters.start()]);
   clusterController.start();

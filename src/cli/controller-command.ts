@@ -1,12 +1,16 @@
-// `imply-operator controller`: runs the controller until SIGTERM or SIGINT, then stops taking work,
-// finishes in-flight reconciles (bounded) and exits 0.
+// `imply-operator controller`: serves metrics and probes, optionally waits to lead, runs the
+// controller until SIGTERM or SIGINT, then stops taking work, finishes in-flight reconciles
+// (bounded), releases the lease and exits 0.
 import { KubeConfig } from '@kubernetes/client-node';
-import { pino } from 'pino';
-import { intFlag, stringFlag, type Command } from './command-line.js';
+import { pino, type Logger } from 'pino';
+import { intFlag, stringFlag, UsageError, type Command, type FlagValues } from './command-line.js';
 import { durationMsFrom } from '../implycluster/poll-delay.js';
-import { UsageError } from './command-line.js';
+import type { OperatorMetrics } from '../metrics/operator-metrics.js';
+import type { Operator } from '../operator.js';
 
 const env = (name: string) => `IMPLY_OPERATOR_${name}`;
+/** A watch that has been silent this long is considered dead (API servers end watches within 60 minutes). */
+const maxWatchSilenceMs = 65 * 60_000;
 
 /** The `controller` subcommand. */
 export const controllerCommand: Command = {
@@ -23,6 +27,14 @@ export const controllerCommand: Command = {
     { name: 'backoff-max', env: env('BACKOFF_MAX'), type: 'string', default: '5m', description: 'longest retry delay after errors' },
     { name: 'deletion-timeout', env: env('DELETION_TIMEOUT'), type: 'string', default: '10m', description: 'how long a blocked deletion (account, Secret or API gone) waits before reporting Stalled' },
     { name: 'shutdown-timeout', env: env('SHUTDOWN_TIMEOUT'), type: 'string', default: '30s', description: 'how long SIGTERM waits for in-flight reconciles' },
+    { name: 'leader-elect', env: env('LEADER_ELECT'), type: 'boolean', description: 'compete for a Lease; only the leader reconciles' },
+    { name: 'leader-election-namespace', env: env('LEADER_ELECTION_NAMESPACE'), type: 'string', description: 'namespace of the Lease (default: $POD_NAMESPACE or the in-cluster namespace)' },
+    { name: 'leader-election-id', env: env('LEADER_ELECTION_ID'), type: 'string', default: 'imply-operator-leader', description: 'name of the Lease' },
+    { name: 'lease-duration', env: env('LEASE_DURATION'), type: 'string', default: '15s', description: 'how long a lease stays valid; standbys wait this long after the leader vanishes' },
+    { name: 'renew-deadline', env: env('RENEW_DEADLINE'), type: 'string', default: '10s', description: 'the leader stops writing when it could not renew for this long' },
+    { name: 'retry-period', env: env('RETRY_PERIOD'), type: 'string', default: '2s', description: 'interval between acquire and renew attempts' },
+    { name: 'metrics-bind-address', env: env('METRICS_BIND_ADDRESS'), type: 'string', default: ':8080', description: 'address of /metrics ("0" disables)' },
+    { name: 'health-probe-bind-address', env: env('HEALTH_PROBE_BIND_ADDRESS'), type: 'string', default: ':8081', description: 'address of /healthz and /readyz ("0" disables)' },
     { name: 'log-level', env: env('LOG_LEVEL'), type: 'string', default: 'info', description: 'pino log level (trace, debug, info, warn, error, silent)' },
   ],
   async run(values) {
@@ -31,7 +43,33 @@ export const controllerCommand: Command = {
     const file = stringFlag(values, 'kubeconfig');
     if (file !== undefined) kubeConfig.loadFromFile(file);
     else kubeConfig.loadFromDefault();
-    const { startOperator } = await import('../operator.js');
+    const [{ startOperator }, { OperatorMetrics }, { startHealthServer }] = await Promise.all([
+      import('../operator.js'),
+      import('../metrics/operator-metrics.js'),
+      import('../metrics/health-server.js'),
+    ]);
+    const stopped = signalled();
+    const metrics = new OperatorMetrics();
+    const running: { operator?: Operator; isStarting: boolean } = { isStarting: true };
+    const health = await startHealthServer({
+      metrics: metrics.registry,
+      metricsBindAddress: stringFlag(values, 'metrics-bind-address') ?? ':8080',
+      healthProbeBindAddress: stringFlag(values, 'health-probe-bind-address') ?? ':8081',
+      logger: log,
+      // A standby is ready (it serves its purpose by waiting); the leader once caches synced and watches live.
+      isReady: () => (running.operator === undefined ? !running.isStarting : running.operator.hasSynced() && running.operator.lastEventAgeMs() < maxWatchSilenceMs),
+    });
+    const elector = values['leader-elect'] === true ? await leaderElectorFor(values, kubeConfig, log, metrics) : undefined;
+    if (elector !== undefined) {
+      elector.start();
+      running.isStarting = false;
+      const leading = await Promise.race([elector.whenLeading(), stopped.then(() => false)]);
+      if (!leading) {
+        elector.stop();
+        await health.close();
+        return;
+      }
+    }
     const operator = await startOperator({
       kubeConfig,
       log,
@@ -40,20 +78,61 @@ export const controllerCommand: Command = {
       polls: { fastMs: duration(values, 'fast-poll'), slowMs: duration(values, 'slow-poll'), busyMaxMs: duration(values, 'busy-max') },
       backoff: { baseMs: duration(values, 'backoff-base'), maxMs: duration(values, 'backoff-max') },
       deletionTimeoutMs: duration(values, 'deletion-timeout'),
+      metrics,
+      onRequest: metrics.onRequest,
+      ...(elector ? { mayWrite: () => elector.confirmLeadership() } : {}),
     });
+    running.operator = operator;
+    running.isStarting = false;
     log.info({ watchNamespace: stringFlag(values, 'watch-namespace') ?? '(all)' }, 'controller started');
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    });
+    await stopped;
     log.info('shutting down');
     await operator.stop({ timeoutMs: duration(values, 'shutdown-timeout') });
+    // After the reconciles: they still need the fence to pass while finishing.
+    await elector?.release();
+    await health.close();
     log.info('controller stopped');
   },
 };
 
-function duration(values: Parameters<Command['run']>[0], name: string): number {
+/** Resolves on the first SIGTERM or SIGINT. */
+function signalled(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+}
+
+async function leaderElectorFor(values: FlagValues, kubeConfig: KubeConfig, log: Logger, metrics: OperatorMetrics) {
+  const [{ LeaderElector, defaultLeaderIdentity }, { KubeLeaseLock, podNamespace }] = await Promise.all([
+    import('../controller/leader-election.js'),
+    import('../kube/kube-lease-lock.js'),
+  ]);
+  const namespace = stringFlag(values, 'leader-election-namespace') ?? process.env['POD_NAMESPACE'] ?? podNamespace();
+  if (namespace === undefined) throw new UsageError('--leader-elect needs --leader-election-namespace (or $POD_NAMESPACE, or an in-cluster namespace)');
+  const name = stringFlag(values, 'leader-election-id') ?? 'imply-operator-leader';
+  try {
+    return new LeaderElector({
+      lock: new KubeLeaseLock(kubeConfig, { namespace, name }),
+      identity: defaultLeaderIdentity(),
+      leaseDurationMs: duration(values, 'lease-duration'),
+      renewDeadlineMs: duration(values, 'renew-deadline'),
+      retryPeriodMs: duration(values, 'retry-period'),
+      logger: log,
+      metrics: metrics.leaderElection(name),
+      onStoppedLeading: (reason) => {
+        if (reason !== 'lost') return;
+        // As controller-runtime: a deposed leader exits at once and lets its Deployment restart it.
+        log.error('leader election lost');
+        process.exit(1);
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`invalid leader election timings: ${(error as Error).message}`);
+  }
+}
+
+function duration(values: FlagValues, name: string): number {
   const text = stringFlag(values, name);
   const ms = text === undefined ? undefined : durationOrMs(text);
   if (ms === undefined) throw new UsageError(`--${name} must be a duration such as 500ms, 5s, 5m or 1h, got ${JSON.stringify(text)}`);

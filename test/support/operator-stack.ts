@@ -45,7 +45,7 @@ export class OperatorStack {
   static async start(options: StackOptions = {}): Promise<OperatorStack> {
     const emulator = await startEmulator({ tokens: [emulatorToken], transitionMs: 300, ...options.emulator });
     const namespace = await freshNamespace(options.prefix ?? 'ic');
-    const args = ['--kubeconfig', kubeconfigPath(), '--watch-namespace', namespace, '--fast-poll', '200ms', '--slow-poll', '60s', '--backoff-base', '200ms', '--backoff-max', '5s', '--log-level', 'debug', ...(options.controllerArgs ?? [])];
+    const args = ['--kubeconfig', kubeconfigPath(), '--watch-namespace', namespace, '--fast-poll', '200ms', '--slow-poll', '60s', '--backoff-base', '200ms', '--backoff-max', '5s', '--log-level', 'debug', '--metrics-bind-address', '0', '--health-probe-bind-address', '0', ...(options.controllerArgs ?? [])];
     const stack = new OperatorStack(namespace, emulator, new EmulatorAdmin(emulator.origin, emulatorToken), kubeConfig(), args);
     await stack.core.createNamespacedSecret({ namespace, body: { metadata: { name: 'imply-credentials' }, stringData: { token: emulatorToken } } });
     await stack.custom.createNamespacedCustomObject({
