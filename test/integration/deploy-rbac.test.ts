@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ApiException, CoordinationV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { ApiException, AuthorizationV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { resolveKubeBinaries } from '../../scripts/kube-binaries.js';
@@ -118,14 +118,22 @@ describe('deploy/ RBAC', () => {
     expect(s.controller.output).not.toMatch(/forbidden|"statusCode":403|cannot record event/i);
   });
 
-  it('lets the controller watch every namespace (no --watch-namespace)', async () => {
+  it('allows the cluster-wide list and watch of the informers without --watch-namespace', async () => {
     // Running a cluster-wide controller here would reconcile other test files' resources, so the
-    // informers' cluster-wide calls are made directly.
+    // informers' calls are made directly (list) and asked of the authorizer (watch).
     const custom = saKubeConfig.makeApiClient(CustomObjectsApi);
     const core = saKubeConfig.makeApiClient(CoreV1Api);
     await custom.listClusterCustomObject({ group, version, plural: implyClusterPlural });
     await custom.listClusterCustomObject({ group, version, plural: implyAccountPlural });
     await core.listSecretForAllNamespaces();
+    const authorization = kubeConfig().makeApiClient(AuthorizationV1Api);
+    const user = `system:serviceaccount:${serviceAccount.namespace}:${serviceAccount.name}`;
+    const canWatch = async (apiGroup: string, resource: string) =>
+      (await authorization.createSubjectAccessReview({ body: { spec: { user, resourceAttributes: { group: apiGroup, resource, verb: 'watch' } } } })).status?.allowed;
+    expect(await canWatch(group, implyClusterPlural)).toBe(true);
+    expect(await canWatch(group, implyAccountPlural)).toBe(true);
+    expect(await canWatch('', 'secrets')).toBe(true);
+    expect(await canWatch('', 'configmaps')).toBe(false);
   });
 
   it('covers leader election on a Lease in its own namespace, and only there', async () => {
