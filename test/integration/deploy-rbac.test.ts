@@ -99,9 +99,12 @@ describe('deploy/ RBAC', () => {
     stack = s;
     const args = s.controllerArgs.map((arg) => (arg === kubeconfigPath() ? saKubeconfigPath : arg));
     expect(args).toContain(saKubeconfigPath);
-    s.controller = ControllerProcess.start(args);
+    // As deploy/deployment.yaml runs it: leader election on a Lease in the ServiceAccount's namespace.
+    s.controller = ControllerProcess.start([...args, '--leader-elect'], { POD_NAMESPACE: serviceAccount.namespace });
     await s.createCluster('clicks', { cluster: aSpec() });
     const ready = await s.waitForCondition('clicks', 'Ready', 'True');
+    const lease = await kubeConfig().makeApiClient(CoordinationV1Api).readNamespacedLease({ namespace: serviceAccount.namespace, name: 'imply-operator-leader' });
+    expect(lease.spec?.holderIdentity).toBeTruthy();
     // Metadata patch (finalizer, annotation) and status patch went through.
     expect(ready.metadata.finalizers).toContain('cloud.imply.io/finalizer');
     expect(ready.metadata.annotations?.['cloud.imply.io/cluster-id']).toBe(ready.status?.clusterId);
