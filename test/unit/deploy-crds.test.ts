@@ -14,7 +14,7 @@ describe('deploy/crds', () => {
     expect(copied).toEqual(generated);
   });
 
-  it.each(generated)('%s is identical to crds/ (refresh: cp crds/*.yaml deploy/crds/)', (file) => {
+  it.each(generated)('%s is identical to crds/ (refresh: npm run crds)', (file) => {
     expect(readFileSync(join(root, 'deploy', 'crds', file), 'utf8')).toBe(readFileSync(join(root, 'crds', file), 'utf8'));
   });
 
