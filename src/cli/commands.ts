@@ -13,4 +13,5 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'Run the controller: reconcile ImplyCluster and ImplyAccount resources with the Imply Manager API',
     load: async () => (await import('./controller-command.js')).controllerCommand,
   },
+  dev: { summary: 'Run a whole local stack: kube-apiserver + etcd, the emulator, the CRDs, the controller and the examples', load: async () => (await import('../dev/dev-command.js')).devCommand },
 };
