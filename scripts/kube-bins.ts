@@ -1,5 +1,5 @@
 // Builds (or finds) kube-apiserver, etcd and kubectl for tests and `imply-operator dev`; see docs/control-plane.md.
-import { ensureKubeBinaries, KubeBinariesError } from './kube-binaries.js';
+import { ensureKubeBinaries, KubeBinariesError } from '../src/kube/binaries/kube-binaries.js';
 
 try {
   const binaries = await ensureKubeBinaries();

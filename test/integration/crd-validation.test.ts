@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { resolveKubeBinaries } from '../../scripts/kube-binaries.js';
+import { resolveKubeBinaries } from '../../src/kube/binaries/kube-binaries.js';
 import { freshNamespace, kubeconfigPath } from '../support/kube.js';
 
 interface KubectlResult {

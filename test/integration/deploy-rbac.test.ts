@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { ApiException, AuthorizationV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { resolveKubeBinaries } from '../../scripts/kube-binaries.js';
+import { resolveKubeBinaries } from '../../src/kube/binaries/kube-binaries.js';
 import { group, implyAccountPlural, implyClusterPlural, version } from '../../src/implycluster/implycluster-resource.js';
 import { KubeLeaseLock } from '../../src/kube/kube-lease-lock.js';
 import { pollUntil } from '../../src/kube/poll-until.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { resolveKubeBinaries } from '../../scripts/kube-binaries.js';
+import { resolveKubeBinaries } from '../../src/kube/binaries/kube-binaries.js';
 import { freshNamespace, kubeconfigPath } from '../support/kube.js';
 import { OperatorStack } from '../support/operator-stack.js';
 

@@ -2,7 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { ensureKubeBinaries } from '../../scripts/kube-binaries.js';
+import { ensureKubeBinaries } from '../../src/kube/binaries/kube-binaries.js';
 import { ControlPlane } from '../../src/kube/control-plane.js';
 
 declare module 'vitest' {

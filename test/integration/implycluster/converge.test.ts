@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveKubeBinaries } from '../../../scripts/kube-binaries.js';
+import { resolveKubeBinaries } from '../../../src/kube/binaries/kube-binaries.js';
 import { pollUntil } from '../../../src/kube/poll-until.js';
 import { aSpec } from '../../support/cluster-builders.js';
 import { kubeconfigPath } from '../../support/kube.js';

@@ -2,8 +2,8 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KubeBinariesError, resolveKubeBinaries } from '../../../scripts/kube-binaries.js';
-import { kubernetesWrapperGoMod, stagingModulesFrom } from '../../../scripts/kube-release-build.js';
+import { KubeBinariesError, resolveKubeBinaries } from '../../../../src/kube/binaries/kube-binaries.js';
+import { kubernetesWrapperGoMod, stagingModulesFrom } from '../../../../src/kube/binaries/kube-release-build.js';
 
 const kubernetesGoMod = `module k8s.io/kubernetes
 
