@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { durationMsFrom } from '../controller/duration.js';
 
 /** One command-line flag with its environment-variable equivalent. */
 export interface FlagSpec {
@@ -100,4 +101,12 @@ export function stringFlag(values: FlagValues, name: string): string | undefined
 export function listFlag(values: FlagValues, name: string): string[] {
   const raw = values[name];
   return Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
+}
+
+/** Reads a duration flag (`500ms`, `5s`, `5m`, `1h`) in milliseconds, or fails with a usage error naming it. */
+export function durationFlag(values: FlagValues, name: string): number {
+  const text = stringFlag(values, name);
+  const ms = durationMsFrom(text);
+  if (ms === undefined) throw new UsageError(`--${name} must be a duration such as 500ms, 5s, 5m or 1h, got ${JSON.stringify(text)}`);
+  return ms;
 }

@@ -3,8 +3,7 @@
 // (bounded), releases the lease and exits 0.
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
-import { intFlag, stringFlag, UsageError, type Command, type FlagValues } from './command-line.js';
-import { durationMsFrom } from '../implycluster/poll-delay.js';
+import { durationFlag as duration, intFlag, stringFlag, UsageError, type Command, type FlagValues } from './command-line.js';
 import type { OperatorMetrics } from '../metrics/operator-metrics.js';
 import type { Operator } from '../operator.js';
 
@@ -130,16 +129,4 @@ async function leaderElectorFor(values: FlagValues, kubeConfig: KubeConfig, log:
   } catch (error) {
     throw new UsageError(`invalid leader election timings: ${(error as Error).message}`);
   }
-}
-
-function duration(values: FlagValues, name: string): number {
-  const text = stringFlag(values, name);
-  const ms = text === undefined ? undefined : durationOrMs(text);
-  if (ms === undefined) throw new UsageError(`--${name} must be a duration such as 500ms, 5s, 5m or 1h, got ${JSON.stringify(text)}`);
-  return ms;
-}
-
-function durationOrMs(text: string): number | undefined {
-  const match = text.trim().match(/^(\d+)ms$/);
-  return match ? Number(match[1]) : durationMsFrom(text);
 }

@@ -9,8 +9,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { intFlag, listFlag, stringFlag, UsageError, type Command, type FlagValues } from '../cli/command-line.js';
-import { durationMsFrom } from '../implycluster/poll-delay.js';
+import { durationFlag as duration, intFlag, listFlag, stringFlag, UsageError, type Command, type FlagValues } from '../cli/command-line.js';
 import { DevInterruptedError, runDevStack, type DevStackOptions } from './dev-stack.js';
 
 const env = (name: string) => `IMPLY_DEV_${name}`;
@@ -87,9 +86,3 @@ function isControllerMode(mode: string): mode is (typeof controllerModes)[number
   return (controllerModes as readonly string[]).includes(mode);
 }
 
-function duration(values: FlagValues, name: string): number {
-  const text = stringFlag(values, name);
-  const ms = durationMsFrom(text);
-  if (ms === undefined) throw new UsageError(`--${name} must be a duration of at least 1s such as 1s, 30s or 5m, got ${JSON.stringify(text)}`);
-  return ms;
-}

@@ -3,6 +3,7 @@
 import { pollIntervalAnnotation, type ImplyCluster } from './implycluster-resource.js';
 import type { PassResult } from './cluster-pass.js';
 import { transitionalStates } from '../schema/index.js';
+import { durationMsFrom } from '../controller/duration.js';
 
 /** Poll intervals of the controller. */
 export interface PollIntervals {
@@ -24,14 +25,11 @@ export function pollDelayFor(resource: ImplyCluster, pass: PassResult, polls: Po
   const state = pass.outcome.cluster?.status.state;
   const moving = pass.sent !== undefined || (state !== undefined && transitionalStates.includes(state));
   if (moving) return jitter(polls.fastMs);
-  return jitter(durationMsFrom(resource.metadata.annotations?.[pollIntervalAnnotation]) ?? polls.slowMs);
+  return jitter(pollIntervalMsFrom(resource.metadata.annotations?.[pollIntervalAnnotation]) ?? polls.slowMs);
 }
 
-/** Parses a duration like `90s`, `5m`, `1h`, `1500ms` or plain seconds; undefined when absent or invalid. */
-export function durationMsFrom(text: string | undefined): number | undefined {
-  const match = text?.trim().match(/^(\d+(?:\.\d+)?)(ms|s|m|h)?$/);
-  if (!match) return undefined;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
-  const ms = Number(match[1]) * unit;
-  return ms >= 1000 ? ms : undefined;
+/** The poll interval an annotation asks for: a duration of at least one second, else undefined. */
+export function pollIntervalMsFrom(text: string | undefined): number | undefined {
+  const ms = durationMsFrom(text);
+  return ms !== undefined && ms >= 1000 ? ms : undefined;
 }
