@@ -33,6 +33,8 @@ export interface OperatorOptions {
   log: Logger;
   /** Watch only this namespace; default all namespaces. */
   watchNamespace?: string | undefined;
+  /** Label selector: reconcile only the ImplyClusters it matches (sharding across deployments); default all. */
+  shardSelector?: string | undefined;
   /** Concurrent ImplyCluster reconciles; default 4. */
   concurrency?: number;
   polls?: Partial<PollIntervals>;
@@ -70,16 +72,19 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const ns = options.watchNamespace;
   const pathOf = (plural: string) => `/apis/${group}/${version}${ns ? `/namespaces/${ns}` : ''}/${plural}`;
-  const listCustom = <T>(plural: string) => async () =>
-    (ns
-      ? await custom.listNamespacedCustomObject({ group, version, plural, namespace: ns })
-      : await custom.listClusterCustomObject({ group, version, plural })) as KubernetesListObject<T & { metadata: object }>;
+  const listCustom = <T>(plural: string, labelSelector?: string) => async () => {
+    const selector = labelSelector === undefined ? {} : { labelSelector };
+    return (ns
+      ? await custom.listNamespacedCustomObject({ group, version, plural, namespace: ns, ...selector })
+      : await custom.listClusterCustomObject({ group, version, plural, ...selector })) as KubernetesListObject<T & { metadata: object }>;
+  };
+  const shard = options.shardSelector === undefined || options.shardSelector === '' ? {} : { labelSelector: options.shardSelector };
 
   let route: (key: Routed) => void = () => {};
   const onKey = (key: string) => route(key as Routed);
   const clusters: InformerSource<ImplyCluster> = new InformerSource<ImplyCluster>({
     name: 'implyclusters',
-    informerFactory: informerFactoryFor({ kubeConfig, path: pathOf(implyClusterPlural), listFn: listCustom<ImplyCluster>(implyClusterPlural) }),
+    informerFactory: informerFactoryFor({ kubeConfig, path: pathOf(implyClusterPlural), listFn: listCustom<ImplyCluster>(implyClusterPlural, shard.labelSelector), ...shard }),
     keysFor: (c) => [`cluster:${keyOf(c)}`],
     updatePredicate: specOrMetadataChanged,
     onKey,

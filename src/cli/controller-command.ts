@@ -18,6 +18,7 @@ export const controllerCommand: Command = {
   flags: [
     { name: 'kubeconfig', env: 'KUBECONFIG', type: 'string', description: 'kubeconfig file (default: in-cluster config, else ~/.kube/config)' },
     { name: 'watch-namespace', env: env('WATCH_NAMESPACE'), type: 'string', description: 'watch only this namespace (default: all)' },
+    { name: 'shard-selector', env: env('SHARD_SELECTOR'), type: 'string', description: 'label selector: reconcile only the ImplyClusters it matches, e.g. shard=a (default: all)' },
     { name: 'concurrency', env: env('CONCURRENCY'), type: 'string', default: '4', description: 'ImplyClusters reconciled at once' },
     { name: 'fast-poll', env: env('FAST_POLL'), type: 'string', default: '5s', description: 'poll interval while an Imply cluster is transitional' },
     { name: 'slow-poll', env: env('SLOW_POLL'), type: 'string', default: '5m', description: 'poll interval of a stable Imply cluster (annotation cloud.imply.io/poll-interval overrides)' },
@@ -73,6 +74,7 @@ export const controllerCommand: Command = {
       kubeConfig,
       log,
       watchNamespace: stringFlag(values, 'watch-namespace'),
+      shardSelector: stringFlag(values, 'shard-selector'),
       concurrency: intFlag(values, 'concurrency') ?? 4,
       polls: { fastMs: duration(values, 'fast-poll'), slowMs: duration(values, 'slow-poll'), busyMaxMs: duration(values, 'busy-max') },
       backoff: { baseMs: duration(values, 'backoff-base'), maxMs: duration(values, 'backoff-max') },
