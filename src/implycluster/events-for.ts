@@ -31,7 +31,12 @@ export function eventsFor(previous: ImplyClusterStatus | undefined, pass: PassRe
   }
   const state = outcome.cluster?.status.state;
   if (previous?.state !== undefined && state !== previous.state && (state === 'STARTED' || state === 'STOPPED')) {
-    events.push({ type: 'Normal', reason: state === 'STARTED' ? 'Started' : 'Stopped', message: `Imply cluster is ${state}` });
+    const version = outcome.cluster?.status.resourceVersion;
+    events.push(
+      previous.state === 'UPDATING'
+        ? { type: 'Normal', reason: 'UpdateCompleted', message: `Imply cluster runs configuration version ${version}` }
+        : { type: 'Normal', reason: state === 'STARTED' ? 'Started' : 'Stopped', message: `Imply cluster is ${state}` },
+    );
   }
   if (state === 'FAILED' && previous?.state !== 'FAILED') events.push({ type: 'Warning', reason: 'Failed', message: 'Imply cluster has failed' });
   if (outcome.isBusy && findCondition(previous?.conditions, 'Reconciling')?.reason !== 'Busy') {

@@ -47,3 +47,13 @@ describe('statusFor', () => {
     expect(conditions.find((c) => c.type === 'Stalled')?.message).toBe(badArgument.message);
   });
 });
+
+describe('eventsFor', () => {
+  it('says an update completed, not that a running cluster started, when UPDATING ends', async () => {
+    const { eventsFor } = await import('../../../src/implycluster/events-for.js');
+    const events = eventsFor({ state: 'UPDATING' }, { outcome: { generation: 2, cluster: cluster('STARTED', 3), plan: 'none' } });
+    expect(events).toEqual([{ type: 'Normal', reason: 'UpdateCompleted', message: 'Imply cluster runs configuration version 3' }]);
+    const started = eventsFor({ state: 'STARTING' }, { outcome: { generation: 1, cluster: cluster('STARTED', 1), plan: 'none' } });
+    expect(started.map((e) => e.reason)).toEqual(['Started']);
+  });
+});
