@@ -52,6 +52,27 @@ export class ControllerProcess {
     return this.#exited;
   }
 
+  /** The process id (for signals such as SIGSTOP and SIGCONT). */
+  get pid(): number {
+    if (this.#child.pid === undefined) throw new Error('the controller process did not start');
+    return this.#child.pid;
+  }
+
+  /** True once the process has exited. */
+  get hasExited(): boolean {
+    return this.#child.exitCode !== null || this.#child.signalCode !== null;
+  }
+
+  /** Sends `signal` without waiting (SIGSTOP, SIGCONT, …); does nothing once the process has exited. */
+  signal(signal: NodeJS.Signals): void {
+    if (!this.hasExited) this.#child.kill(signal);
+  }
+
+  /** Parsed log lines whose `msg` is `message`. */
+  logLinesWith(message: string): Record<string, unknown>[] {
+    return this.logLines().filter((line) => line['msg'] === message);
+  }
+
   /** Sends `signal` and waits for the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill(signal);

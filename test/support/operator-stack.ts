@@ -1,7 +1,7 @@
 // An integration test's whole world: a fresh namespace on the shared kube-apiserver, an emulator
 // over real HTTP, an ImplyAccount with its credentials Secret, and the controller as users run it
 // (its own process, watching only that namespace).
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator/index.js';
 import { group, implyAccountPlural, implyClusterPlural, version, type ImplyCluster, type ImplyClusterSpec } from '../../src/implycluster/implycluster-resource.js';
 import type { Condition } from '../../src/kube/condition.js';
@@ -134,4 +134,32 @@ export async function callApi(stack: OperatorStack, method: string, path: string
   });
   const text = await response.text();
   return { status: response.status, json: text === '' ? undefined : JSON.parse(text) };
+}
+
+/** The Lease `name` in `namespace`, or undefined when it does not exist (yet). */
+export async function readLease(namespace: string, name = 'imply-operator-leader'): Promise<V1Lease | undefined> {
+  try {
+    return await kubeConfig().makeApiClient(CoordinationV1Api).readNamespacedLease({ namespace, name });
+  } catch (error) {
+    if ((error as { code?: number }).code === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Calls `probe` until it returns a value other than undefined (a throwing probe counts as undefined); throws `timed out: what` after `timeoutMs`. */
+export async function eventually<T>(what: string | (() => string), probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000, intervalMs = 100): Promise<T> {
+  let lastError: unknown;
+  const found = await pollUntil(async () => {
+    try {
+      return await probe();
+    } catch (error) {
+      lastError = error;
+      return undefined;
+    }
+  }, { timeoutMs, intervalMs });
+  if (found === undefined) {
+    const detail = lastError === undefined ? '' : ` (last error: ${(lastError as Error).message})`;
+    throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}${detail}`);
+  }
+  return found;
 }
