@@ -21,10 +21,12 @@ export interface DeletionInput {
   api: ManagerApi;
   canWrite: boolean;
   signal: AbortSignal;
+  /** Fencing, asked right before each write: false when this replica lost leadership. */
+  mayWrite?: (() => boolean) | undefined;
 }
 
 /** Moves the Imply cluster one step towards gone. */
-export async function runDeletionPass({ resource, api, canWrite, signal }: DeletionInput): Promise<DeletionResult> {
+export async function runDeletionPass({ resource, api, canWrite, signal, mayWrite }: DeletionInput): Promise<DeletionResult> {
   const generation = resource.metadata.generation ?? 0;
   const result: DeletionResult = { outcome: { generation, isDeleting: true }, isGone: false };
   try {
@@ -32,7 +34,7 @@ export async function runDeletionPass({ resource, api, canWrite, signal }: Delet
     if (cluster === undefined) return { ...result, isGone: true };
     result.outcome.cluster = cluster;
     const state = cluster.status.state;
-    if (!canWrite || transitionalStates.includes(state)) return result;
+    if (!canWrite || transitionalStates.includes(state) || !(mayWrite?.() ?? true)) return result;
     if (state === 'STOPPED' || state === 'FAILED') {
       result.outcome.cluster = (await api.deleteCluster(cluster.metadata.uid, { signal })) ?? cluster;
       result.sent = 'delete';

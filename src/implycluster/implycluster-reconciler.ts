@@ -72,7 +72,7 @@ export class ImplyClusterReconciler implements Reconciler {
       await this.#finalizers.remove(resource);
       return {};
     }
-    const pass = await this.#withApi(resource, (api) => runDeletionPass({ resource, api, canWrite: guard.canWrite, signal }));
+    const pass = await this.#withApi(resource, (api) => runDeletionPass({ resource, api, canWrite: guard.canWrite, signal, mayWrite: this.#o.mayWrite }));
     if ('isGone' in pass && pass.isGone === true) {
       await this.#o.events.emit(resource, 'Normal', 'Deleted', 'The Imply cluster is deleted');
       await this.#finalizers.remove(resource);

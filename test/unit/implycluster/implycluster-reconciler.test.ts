@@ -29,7 +29,7 @@ const key = 'analytics/clicks';
 const { fastMs, slowMs, busyMaxMs } = defaultPollIntervals;
 
 /** The reconciler wired to fakes, with helpers to read what it wrote. */
-function setUp(resource: ImplyCluster = anImplyCluster(), options: { fake?: FakeManagerApi } = {}) {
+function setUp(resource: ImplyCluster = anImplyCluster(), options: { fake?: FakeManagerApi; mayWrite?: () => boolean } = {}) {
   const fake = options.fake ?? new FakeManagerApi();
   const clusters = new FakeResourceWriter<ImplyCluster>();
   clusters.put(resource);
@@ -47,6 +47,7 @@ function setUp(resource: ImplyCluster = anImplyCluster(), options: { fake?: Fake
     clock,
     polls: defaultPollIntervals,
     random: () => jitter.value,
+    ...(options.mayWrite ? { mayWrite: options.mayWrite } : {}),
   });
   const stored = (): ImplyCluster => {
     const object = clusters.get(key);
@@ -766,5 +767,21 @@ describe('ImplyClusterReconciler', () => {
       await h.reconcile();
       expect(h.stored().spec).toEqual(spec);
     });
+  });
+});
+
+describe('leadership fence', () => {
+  it('makes no Imply write once the fence says this replica lost leadership', async () => {
+    const h = setUp(anImplyCluster(), { mayWrite: () => false });
+    await h.reconcile();
+    expect(h.fake.writeCount()).toBe(0);
+  });
+
+  it('asks the fence again right before the write, not only at the start of the pass', async () => {
+    let asked = 0;
+    const h = setUp(anImplyCluster(), { mayWrite: () => ++asked === 1 });
+    await h.reconcile();
+    expect(asked).toBeGreaterThanOrEqual(2);
+    expect(h.fake.writeCount()).toBe(0);
   });
 });
