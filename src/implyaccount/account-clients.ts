@@ -67,7 +67,7 @@ export class AccountClients {
     const fingerprint = `${account.metadata.generation ?? 0}/${account.spec.url}/${secret.metadata?.resourceVersion ?? ''}`;
     const cached = this.#clients.get(key);
     if (cached?.fingerprint === fingerprint) return cached.api;
-    const api = this.#build(key, account, authFrom(secret, secretName));
+    const api = this.#build(key, account, authFrom(secret, secretName, { account: key, ...(this.#options.onRequest ? { onRequest: this.#options.onRequest } : {}) }));
     this.#clients.set(key, { fingerprint, api });
     return api;
   }
@@ -101,8 +101,8 @@ export class AccountClients {
   }
 }
 
-/** The auth provider a credentials Secret describes. Never puts a secret value in an error. */
-export function authFrom(secret: V1Secret, secretName: string): AuthProvider {
+/** The auth provider a credentials Secret describes; `observe` labels its token requests for metrics. Never puts a secret value in an error. */
+export function authFrom(secret: V1Secret, secretName: string, observe: { account?: string; onRequest?: OnRequest } = {}): AuthProvider {
   const value = (k: string) => {
     const raw = secret.data?.[k];
     if (raw !== undefined) return Buffer.from(raw, 'base64').toString('utf8').trim();
@@ -113,7 +113,7 @@ export function authFrom(secret: V1Secret, secretName: string): AuthProvider {
   const clientId = value(credentialsSecretKeys.clientId);
   const clientSecret = value(credentialsSecretKeys.clientSecret);
   const tokenUrl = value(credentialsSecretKeys.tokenUrl);
-  if (clientId && clientSecret && tokenUrl) return new OAuthClientCredentialsAuth({ clientId, clientSecret, tokenUrl });
+  if (clientId && clientSecret && tokenUrl) return new OAuthClientCredentialsAuth({ clientId, clientSecret, tokenUrl, ...observe });
   throw new ReconcileBlockedError(
     'CredentialsNotFound',
     `Secret ${secretName} has neither key token nor keys clientId, clientSecret and tokenUrl`,
