@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultVersions, type RequestCounts } from '../../../src/emulator/index.js';
 import type { ObservedCluster } from '../../../src/schema/index.js';
-import { EmulatorSession } from './emulator-session.js';
+import { pollUntil } from '../../../src/kube/poll-until.js';
+import { clusterSpec, EmulatorSession, token } from './emulator-session.js';
 
 let session: EmulatorSession;
 beforeAll(async () => {
@@ -65,6 +66,16 @@ describe('faults', () => {
     const started = Date.now();
     expect((await session.call('GET', '/clusters')).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('latency: a write whose client gave up during the delay still runs, as at a slow server', async () => {
+    await addFault({ kind: 'latency', operations: ['createCluster'], latencyMs: 300, count: 1 });
+    const body = JSON.stringify({ metadata: { name: 'abandoned' }, spec: clusterSpec() });
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    await expect(fetch(`${session.emulator.url}/clusters`, { method: 'POST', headers, body, signal: AbortSignal.timeout(50) })).rejects.toThrow();
+    const created = await pollUntil(async () => ((await counts()).api['createCluster']?.['202'] === 1 ? true : undefined), { timeoutMs: 5000, intervalMs: 20 });
+    expect(created).toBe(true);
+    expect(((await session.call('GET', '/clusters')).json as ObservedCluster[]).map((c) => c.metadata.name)).toEqual(['abandoned']);
   });
 
   it('drop: destroys the connection without an answer', async () => {
