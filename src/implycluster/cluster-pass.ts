@@ -64,7 +64,10 @@ export async function runClusterPass(input: PassInput): Promise<PassResult> {
       return result;
     }
     let cluster = observation.kind === 'found' ? observation.cluster : undefined;
-    if (cluster !== undefined && recordedId === undefined) await input.recordClusterId(cluster.metadata.uid);
+    // Also when only the annotation is missing: a crash between the status patch and the annotation
+    // patch of recordClusterId must not leave the id recorded in status alone for good.
+    const isRecorded = recordedId !== undefined && resource.metadata.annotations?.[clusterIdAnnotation] !== undefined;
+    if (cluster !== undefined && !isRecorded) await input.recordClusterId(cluster.metadata.uid);
     let plan = planChanges({ name: desired.name, desired: desired.spec, observed: cluster, passwordChanged });
     // Known before acting, so a refused write (409, 400) still reports what was observed.
     result.outcome.cluster = cluster;
