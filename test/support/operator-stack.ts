@@ -63,7 +63,7 @@ export class OperatorStack {
   }
 
   /** Creates an ImplyCluster. */
-  async createCluster(name: string, spec: ImplyClusterSpec, metadata: { annotations?: Record<string, string> } = {}): Promise<ImplyCluster> {
+  async createCluster(name: string, spec: ImplyClusterSpec, metadata: { annotations?: Record<string, string>; labels?: Record<string, string> } = {}): Promise<ImplyCluster> {
     const body = { apiVersion: `${group}/${version}`, kind: 'ImplyCluster', metadata: { name, ...metadata }, spec };
     return (await this.custom.createNamespacedCustomObject({ group, version, namespace: this.namespace, plural: implyClusterPlural, body })) as ImplyCluster;
   }
