@@ -1,4 +1,5 @@
 // The failures of leader election, with stable codes so callers and tests branch on `code`.
+import { CodedError } from './coded-error.js';
 
 /** Stable codes of LeaderElectionError. */
 export type LeaderElectionErrorCode =
@@ -10,16 +11,7 @@ export type LeaderElectionErrorCode =
   | 'InvalidOptions';
 
 /** A leader-election failure; `code` is stable, the message is for people. */
-export class LeaderElectionError extends Error {
-  /** Stable identifier of the failure. */
-  readonly code: LeaderElectionErrorCode;
-
-  constructor(code: LeaderElectionErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'LeaderElectionError';
-    this.code = code;
-  }
-}
+export class LeaderElectionError extends CodedError<LeaderElectionErrorCode> {}
 
 /** True when `error` is a LeaderElectionError with `code`. */
 export function isLeaderElectionError(error: unknown, code: LeaderElectionErrorCode): error is LeaderElectionError {

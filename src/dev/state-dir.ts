@@ -2,6 +2,7 @@
 // left behind (etcd data, certificates) are removed before a new control plane starts there.
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '../kube/process-liveness.js';
 
 /** Prefix of the control plane's working directories (see ControlPlane.start). */
 const controlPlaneDirPrefix = 'imply-operator-kube-';
@@ -10,7 +11,7 @@ const controlPlaneDirPrefix = 'imply-operator-kube-';
 export async function claimStateDir(stateDir: string): Promise<() => Promise<void>> {
   const pidFile = join(stateDir, 'dev.pid');
   const holder = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
-  if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+  if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isProcessAlive(holder)) {
     throw new Error(`another imply-operator dev (pid ${String(holder)}) uses ${stateDir}; stop it or choose another --state-dir`);
   }
   await writeFile(pidFile, `${String(process.pid)}\n`);
@@ -19,12 +20,3 @@ export async function claimStateDir(stateDir: string): Promise<() => Promise<voi
   return () => rm(pidFile, { force: true });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as { code?: unknown }).code === 'EPERM';
-  }
-}

@@ -11,18 +11,18 @@ import {
   UnavailableError,
 } from '../manager/errors.js';
 import type { Failure } from './status-for.js';
+import { CodedError } from '../controller/coded-error.js';
 
 /** A reconcile could not proceed for a reason of its own (not an API error): missing account, Secret, … */
-export class ReconcileBlockedError extends Error {
+export class ReconcileBlockedError extends CodedError<string> {
   constructor(
     /** The Synced reason, e.g. AccountNotFound, CredentialsNotFound, Conflict. */
-    readonly code: string,
+    code: string,
     message: string,
     /** Whether progress needs a human. */
     readonly isStalled = false,
   ) {
-    super(message);
-    this.name = 'ReconcileBlockedError';
+    super(code, message);
   }
 }
 

@@ -1,3 +1,4 @@
+import { CodedError } from '../controller/coded-error.js';
 /** Stable codes for failures of a local control plane. */
 export type ControlPlaneErrorCode =
   | 'CERTIFICATES_FAILED'
@@ -8,13 +9,4 @@ export type ControlPlaneErrorCode =
   | 'TOKEN_REQUEST_FAILED';
 
 /** A failure to start, use or stop a local etcd + kube-apiserver; `code` is stable, the message is for people. */
-export class ControlPlaneError extends Error {
-  /** Stable identifier of the failure. */
-  readonly code: ControlPlaneErrorCode;
-
-  constructor(code: ControlPlaneErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ControlPlaneError';
-    this.code = code;
-  }
-}
+export class ControlPlaneError extends CodedError<ControlPlaneErrorCode> {}

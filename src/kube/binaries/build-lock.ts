@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { isProcessAlive } from '../process-liveness.js';
 
 /** Options for {@link withBuildLock}. */
 export interface BuildLockOptions {
@@ -10,15 +11,6 @@ export interface BuildLockOptions {
   onProgress: (line: string) => void;
   /** Pause between checks while another process holds the lock, in milliseconds; default 5 000. */
   pollMs?: number;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function tryAcquire(path: string): Promise<boolean> {
@@ -31,7 +23,7 @@ async function tryAcquire(path: string): Promise<boolean> {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   const holder = Number(await readFile(path, 'utf8').catch(() => ''));
-  if (!Number.isInteger(holder) || holder <= 0 || !isAlive(holder)) {
+  if (!Number.isInteger(holder) || holder <= 0 || !isProcessAlive(holder)) {
     // The holder died mid-build; its partial output is cleaned up by the next build.
     await rm(path, { force: true });
   }

@@ -1,3 +1,4 @@
+import { CodedError } from '../../controller/coded-error.js';
 /** Stable codes for failures while locating or building the control-plane binaries. */
 export type KubeBinariesErrorCode =
   | 'GO_NOT_FOUND'
@@ -6,13 +7,4 @@ export type KubeBinariesErrorCode =
   | 'BUILD_FAILED';
 
 /** A failure to locate or build kube-apiserver, etcd or kubectl; `code` is stable, the message is for people. */
-export class KubeBinariesError extends Error {
-  /** Stable identifier of the failure. */
-  readonly code: KubeBinariesErrorCode;
-
-  constructor(code: KubeBinariesErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'KubeBinariesError';
-    this.code = code;
-  }
-}
+export class KubeBinariesError extends CodedError<KubeBinariesErrorCode> {}

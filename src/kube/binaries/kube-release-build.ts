@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { KubeBinariesError } from './kube-binaries-error.js';
 import { runGo } from './run-go.js';
+import { isProcessAlive } from '../process-liveness.js';
 
 /** What a finished build records next to the binaries (`bin/manifest.json`). */
 export interface KubeBuildManifest {
@@ -151,15 +152,7 @@ export async function buildKubeRelease(options: BuildKubeReleaseOptions): Promis
 async function removeStalePartials(versionDir: string): Promise<void> {
   for (const entry of await readdir(versionDir)) {
     const pid = /^bin\.partial-(\d+)$/.exec(entry)?.[1];
-    if (pid !== undefined && !isAlive(Number(pid))) await rm(join(versionDir, entry), { recursive: true, force: true });
+    if (pid !== undefined && !isProcessAlive(Number(pid))) await rm(join(versionDir, entry), { recursive: true, force: true });
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
